@@ -1,0 +1,180 @@
+"""Delivering the outbox: every message the app owes goes through here.
+
+A message is queued (rendered, under its natural key) in the same transaction
+as the record it is about, then sent by `deliver`: right away by the request
+that queued it, and again by every scheduler tick for whatever is still due.
+Slack's 429 answers wait for Retry-After; other transient failures back off;
+errors that retrying cannot fix, or a message out of attempts, end `failed`
+with the reason kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from messages import render
+from storage.db import Database
+from storage.models import OutboxMessage
+from storage.outbox import add_once, claim, due_ids, mark_failed, mark_retry, mark_sent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=5)  # a row claimed longer ago than this belonged to a process that died
+FIRST_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+METADATA_EVENT = "staffroom_outbox"
+
+# Errors no retry can fix: the message or its destination is wrong.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "msg_too_long",
+        "no_text",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "invalid_metadata_format",
+        "invalid_metadata_schema",
+        "metadata_too_large",
+        "too_many_attachments",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message owed: where, which template with what, under which unique key."""
+
+    key: str
+    channel: str
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def enqueue(*, session: Any, deliveries: Sequence[Delivery], now: datetime) -> list[int]:
+    """Render and queue each delivery in the caller's transaction; keys already queued are kept."""
+    return [
+        add_once(
+            session=session,
+            key=d.key,
+            channel=d.channel,
+            payload=render(d.template, **d.context),
+            now=now,
+        )
+        for d in deliveries
+    ]
+
+
+def deliver(
+    *,
+    db: Database,
+    client: WebClient,
+    now: datetime,
+    only: Sequence[int] | None = None,
+    limit: int = 500,
+) -> DeliveryReport:
+    """Send what is due at `now` (or only the rows `only` names, if due)."""
+    report = DeliveryReport()
+    with db.session() as session:
+        candidates = due_ids(session=session, now=now, lease=LEASE, limit=limit, only=only)
+    for message_id in candidates:
+        with db.session() as session:
+            message = claim(session=session, message_id=message_id, now=now, lease=LEASE)
+            if message is None:
+                continue
+            session.expunge(message)
+        _send(db, client, message, now, report)
+    return report
+
+
+def _send(
+    db: Database, client: WebClient, message: OutboxMessage, now: datetime, report: DeliveryReport
+) -> None:
+    assert message.id is not None
+    try:
+        response = client.chat_postMessage(
+            channel=message.channel,
+            text=message.payload["text"],
+            blocks=message.payload.get("blocks"),
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+        if exc.response.status_code == 429:
+            wait = _retry_after(exc.response.headers)
+            _retry_or_fail(db, message, f"ratelimited (retry after {wait}s)", now, wait, report)
+        elif error in PERMANENT_ERRORS:
+            _fail(db, message, error, report)
+        else:
+            _retry_or_fail(db, message, error, now, None, report)
+        return
+    except OSError as exc:  # connection refused, reset, timed out (URLError is an OSError)
+        _retry_or_fail(db, message, f"connection: {exc}", now, None, report)
+        return
+    with db.session() as session:
+        mark_sent(session=session, message_id=message.id, ts=response.get("ts"), now=now)
+    report.sent += 1
+
+
+def _retry_or_fail(
+    db: Database,
+    message: OutboxMessage,
+    error: str,
+    now: datetime,
+    wait_seconds: int | None,
+    report: DeliveryReport,
+) -> None:
+    assert message.id is not None
+    if message.attempts >= MAX_ATTEMPTS:
+        _fail(db, message, f"{error} (gave up after {message.attempts} attempts)", report)
+        return
+    if wait_seconds is None:
+        backoff = min(FIRST_BACKOFF * 2 ** (message.attempts - 1), MAX_BACKOFF)
+    else:
+        backoff = timedelta(seconds=wait_seconds)
+    with db.session() as session:
+        mark_retry(session=session, message_id=message.id, error=error, at=now + backoff)
+    log.warning("outbox %s: %s; retrying at %s", message.key, error, now + backoff)
+    report.retrying += 1
+
+
+def _fail(db: Database, message: OutboxMessage, error: str, report: DeliveryReport) -> None:
+    assert message.id is not None
+    with db.session() as session:
+        mark_failed(session=session, message_id=message.id, error=error)
+    log.error("outbox %s failed: %s", message.key, error)
+    report.failed += 1
+    report.errors.append(f"{message.key}: {error}")
+
+
+def _retry_after(headers: Any) -> int:
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(1, int(raw))
+            except (TypeError, ValueError):
+                break
+    return 30

@@ -1,0 +1,100 @@
+"""The Jinja2 environment and the render helper."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from messages.ids import CommendIds
+
+# Mentions Slack itself writes (<@U123>) survive escaping so people stay linked;
+# anything else in angle brackets (<!channel>, links) is shown as typed.
+_USER_MENTION = re.compile(r"<@[UW][A-Z0-9]{2,}>")
+SECTION_TEXT_LIMIT = 3000
+
+
+def slack_escape(text: str) -> str:
+    """Escape & < > for Slack mrkdwn, keeping `<@U…>` user mentions intact."""
+    parts: list[str] = []
+    position = 0
+    for match in _USER_MENTION.finditer(text):
+        parts.append(_escape_plain(text[position : match.start()]))
+        parts.append(match.group(0))
+        position = match.end()
+    parts.append(_escape_plain(text[position:]))
+    return "".join(parts)
+
+
+def _escape_plain(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def chunks(text: str, size: int = SECTION_TEXT_LIMIT) -> list[str]:
+    """Split escaped text into pieces of at most `size` characters for section blocks,
+    never inside an `&amp;`-style entity or a mention."""
+    pieces: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        if cut <= size // 2:
+            cut = text.rfind(" ", 0, size)
+        if cut <= size // 2:
+            cut = size
+        for opener, closer in (("&", ";"), ("<", ">")):
+            start = text.rfind(opener, 0, cut)
+            if start != -1 and text.find(closer, start) >= cut:
+                cut = start
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip(" ")
+    pieces.append(text)
+    return [piece for piece in pieces if piece]
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def local_date(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%-d %B %Y")
+
+
+def people(mentions: list[str]) -> str:
+    """'<@A>', '<@A> and <@B>', '<@A>, <@B> and <@C>'."""
+    if len(mentions) <= 1:
+        return "".join(mentions)
+    return ", ".join(mentions[:-1]) + " and " + mentions[-1]
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("messages", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["mrkdwn"] = slack_escape
+    env.filters["chunks"] = chunks
+    env.filters["truncate_to"] = truncate
+    env.filters["local_date"] = local_date
+    env.filters["people"] = people
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+    env.globals["CommendIds"] = CommendIds
+    return env
+
+
+def render(name: str, **context: Any) -> dict[str, Any]:
+    """Render `templates/<name>.json.j2` to a dict."""
+    rendered = _environment().get_template(f"{name}.json.j2").render(**context)
+    try:
+        result: dict[str, Any] = json.loads(rendered)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"template {name} rendered invalid JSON: {exc}") from exc
+    return result

@@ -1,0 +1,112 @@
+"""The tables. Times are UTC; the trust's time zone is applied when shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.types import JSON
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), **kwargs))
+
+
+def _enum(enum: type[StrEnum], length: int) -> SAEnum:
+    """Store an enum by its value ('pending'), as a plain string column."""
+    return SAEnum(
+        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Role(StrEnum):
+    TEACHER = "teacher"
+    TA = "ta"
+    SUPPORT = "support"
+    LEADER = "leader"
+    GOVERNOR = "governor"
+
+
+class LeaderScope(StrEnum):
+    SCHOOL = "school"
+    TRUST = "trust"
+
+
+class Staff(SQLModel, table=True):
+    """One person on the trust's roster, keyed by email."""
+
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=200)
+    school: str = Field(max_length=200, index=True)
+    role: Role = Field(sa_column=Column(_enum(Role, 20), nullable=False))
+    grade: str = Field(default="", max_length=40)
+    appraiser_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    leader: LeaderScope | None = Field(
+        default=None, sa_column=Column(_enum(LeaderScope, 10))
+    )
+    slack_user_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    active: bool = Field(default=True)
+    created_at: datetime = _utc(nullable=False)
+    updated_at: datetime = _utc(nullable=False)
+
+
+class Commendation(SQLModel, table=True):
+    """Praise from one member of staff to one or more others (seed 001 §2.7)."""
+
+    __tablename__ = "commendation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="staff.id", index=True)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    value: str | None = Field(default=None, max_length=20)
+    public: bool = Field(default=False)
+    created_at: datetime = _utc(nullable=False, index=True)
+
+
+class CommendationRecipient(SQLModel, table=True):
+    __tablename__ = "commendation_recipient"
+
+    commendation_id: int = Field(foreign_key="commendation.id", primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, index=True)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message the app owes someone, keyed so that it exists (and is sent) once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_outbox_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    channel: str = Field(max_length=80)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: OutboxStatus = Field(
+        default=OutboxStatus.PENDING,
+        sa_column=Column(_enum(OutboxStatus, 10), nullable=False),
+    )
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _utc(nullable=False)
+    claimed_at: datetime | None = _utc(nullable=True)
+    sent_at: datetime | None = _utc(nullable=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    slack_ts: str | None = Field(default=None, max_length=40)
+    created_at: datetime = _utc(nullable=False)

@@ -1,0 +1,126 @@
+"""Queries on the outbox: messages owed, each with a unique natural key.
+
+Inserting a key twice is a no-op, and a row is claimed by one conditional
+UPDATE, so any number of ticks or processes can share the table safely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from storage.models import OutboxMessage, OutboxStatus
+
+
+def add_once(
+    *, session: Session, key: str, channel: str, payload: dict[str, Any], now: datetime
+) -> int:
+    """Queue a message under `key` unless that key is already queued; return its id."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    statement = (
+        insert(OutboxMessage)
+        .values(
+            key=key,
+            channel=channel,
+            payload=payload,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    session.execute(statement)
+    return session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).one()  # type: ignore[return-value]
+
+
+def _claimable(now: datetime, lease: timedelta) -> Any:
+    return or_(
+        and_(
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.next_attempt_at) <= now,
+        ),
+        and_(
+            col(OutboxMessage.status) == OutboxStatus.SENDING,
+            col(OutboxMessage.claimed_at) < now - lease,
+        ),
+    )
+
+
+def due_ids(
+    *,
+    session: Session,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    only: Sequence[int] | None = None,
+) -> list[int]:
+    query = select(OutboxMessage.id).where(_claimable(now, lease))
+    if only is not None:
+        query = query.where(col(OutboxMessage.id).in_(list(only)))
+    rows = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
+    return [row for row in rows if row is not None]
+
+
+def claim(
+    *, session: Session, message_id: int, now: datetime, lease: timedelta
+) -> OutboxMessage | None:
+    """Take a due row for sending; None when another process has it or it is not due."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(and_(col(OutboxMessage.id) == message_id, _claimable(now, lease)))
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            attempts=col(OutboxMessage.attempts) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def mark_sent(*, session: Session, message_id: int, ts: str | None, now: datetime) -> None:
+    _set(session, message_id, status=OutboxStatus.SENT, sent_at=now, slack_ts=ts, last_error=None)
+
+
+def mark_retry(*, session: Session, message_id: int, error: str, at: datetime) -> None:
+    _set(
+        session,
+        message_id,
+        status=OutboxStatus.PENDING,
+        next_attempt_at=at,
+        claimed_at=None,
+        last_error=error[:500],
+    )
+
+
+def mark_failed(*, session: Session, message_id: int, error: str) -> None:
+    _set(session, message_id, status=OutboxStatus.FAILED, claimed_at=None, last_error=error[:500])
+
+
+def _set(session: Session, message_id: int, **values: Any) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def message_by_key(*, session: Session, key: str) -> OutboxMessage | None:
+    return session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+
+
+def count_by_status(*, session: Session) -> dict[str, int]:
+    rows = session.exec(
+        select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+    ).all()
+    return {str(status): count for status, count in rows}

@@ -1,0 +1,37 @@
+"""Queries on the staff roster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlmodel import Session, col, select
+
+from storage.models import Staff
+
+
+def staff_by_email(*, session: Session, email: str) -> Staff | None:
+    return session.exec(select(Staff).where(Staff.email == email.strip().lower())).first()
+
+
+def staff_by_slack_id(*, session: Session, slack_user_id: str) -> Staff | None:
+    return session.exec(select(Staff).where(Staff.slack_user_id == slack_user_id)).first()
+
+
+def staff_by_slack_ids(*, session: Session, slack_user_ids: Iterable[str]) -> dict[str, Staff]:
+    ids = list(slack_user_ids)
+    if not ids:
+        return {}
+    rows = session.exec(select(Staff).where(col(Staff.slack_user_id).in_(ids))).all()
+    return {row.slack_user_id: row for row in rows if row.slack_user_id}
+
+
+def staff_by_ids(*, session: Session, ids: Iterable[int]) -> dict[int, Staff]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Staff).where(col(Staff.id).in_(wanted))).all()
+    return {row.id: row for row in rows if row.id is not None}
+
+
+def all_staff(*, session: Session) -> Sequence[Staff]:
+    return session.exec(select(Staff).order_by(col(Staff.id))).all()

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlmodel import SQLModel
+from starlette.testclient import TestClient
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.deps import Deps
+from bot.framework import Framework, load_framework
+from bot.server import create_asgi_app
+from storage.db import Database
+from tests.factories import add_staff
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import SIGNING_SECRET, SlackSender, TrackingExecutor
+
+LONDON = ZoneInfo("Europe/London")
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class Clock:
+    """The app's notion of now; tests set it to real school-year dates."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def framework() -> Framework:
+    return load_framework()
+
+
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[Database]:
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (set by .ci/run)")
+    db = Database(TEST_DATABASE_URL)
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    db.migrate()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database: a fresh SQLite file, or the CI PostgreSQL emptied."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'staffroom.db'}")
+        db.migrate()
+        yield db
+        db.dispose()
+        return
+    db = request.getfixturevalue("_postgres")
+    tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield db
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 23, 10, 30, tzinfo=LONDON))  # a Monday in term
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database: Database) -> Settings:
+    return Settings(
+        slack_bot_token=SecretStr("xoxb-test"),
+        slack_signing_secret=SecretStr(SIGNING_SECRET),
+        slack_api_url=fake_slack.api_url,
+        database_url=database.url,
+    )
+
+
+@pytest.fixture
+def deps(settings: Settings, framework: Framework, database: Database, clock: Clock) -> Deps:
+    return Deps(settings=settings, framework=framework, db=database, clock=clock)
+
+
+@pytest.fixture
+def slack(deps: Deps, fake_slack: FakeSlack) -> Iterator[SlackSender]:
+    """Slack's side of the conversation: signed requests to the app's real HTTP endpoint."""
+    executor = TrackingExecutor()
+    asgi = create_asgi_app(create_app(deps, listener_executor=executor), deps.db)
+    with TestClient(asgi, base_url="http://staffroom.test") as http:
+        yield SlackSender(http, fake_slack.response_url(), executor)
+    executor.drain()  # work Bolt runs after ack must finish before the database goes
+    executor.shutdown()
+
+
+@dataclass
+class Staffroom:
+    """The cast of a small school, each known to Slack and on the roster."""
+
+    head: object
+    appraiser: object
+    alice: object
+    bob: object
+    carol: object
+
+
+@pytest.fixture
+def school(database: Database, fake_slack: FakeSlack) -> Staffroom:
+    head = add_staff(database, "Hannah", slack_user_id="UHEAD", role="leader", grade="Head",
+                     leader="school")
+    appraiser = add_staff(database, "Amir", slack_user_id="UAMIR", grade="TLR2", appraiser=head)
+    alice = add_staff(database, "Alice", slack_user_id="UALICE", appraiser=appraiser)
+    bob = add_staff(database, "Bob", slack_user_id="UBOB", appraiser=appraiser)
+    carol = add_staff(database, "Carol", slack_user_id="UCAROL", role="ta", grade="F",
+                      appraiser=head)
+    for person in (head, appraiser, alice, bob, carol):
+        fake_slack.add_user(person.slack_user_id, person.email, name=person.name.lower())
+    fake_slack.add_user("UROBOT", None, name="quizbot", is_bot=True)
+    fake_slack.add_user("UVISITOR", "visitor@elsewhere.example", name="visitor")
+    return Staffroom(head, appraiser, alice, bob, carol)

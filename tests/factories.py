@@ -1,0 +1,43 @@
+"""Test data: people on the roster, written straight to the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from storage.db import Database
+from storage.models import LeaderScope, Role, Staff
+
+EPOCH = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+
+
+def add_staff(
+    db: Database,
+    name: str,
+    *,
+    slack_user_id: str | None,
+    email: str | None = None,
+    school: str = "Saltash Primary",
+    role: Role = Role.TEACHER,
+    grade: str = "M3",
+    appraiser: Staff | None = None,
+    leader: LeaderScope | None = None,
+    active: bool = True,
+) -> Staff:
+    with db.session() as session:
+        person = Staff(
+            email=email or f"{name.lower()}@school.example",
+            name=name,
+            school=school,
+            role=role,
+            grade=grade,
+            appraiser_id=appraiser.id if appraiser else None,
+            leader=leader,
+            slack_user_id=slack_user_id,
+            active=active,
+            created_at=EPOCH,
+            updated_at=EPOCH,
+        )
+        session.add(person)
+        session.flush()
+        session.refresh(person)
+        return person

@@ -1,0 +1,177 @@
+"""A stand-in for Slack's Web API: a real HTTP server on 127.0.0.1 that records
+every call and answers like Slack, or with scripted errors and 429s.
+
+Point the app at it with SLACK_API_URL (`fake.api_url`); give slash commands
+`fake.response_url(...)` so ephemeral replies are recorded too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self._scripted: dict[str, list[Scripted]] = {}
+        self._changed = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    # --- lifecycle -------------------------------------------------------
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    # --- set-up ----------------------------------------------------------
+    def add_user(
+        self, user_id: str, email: str | None = None, *, name: str = "", is_bot: bool = False
+    ) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name or user_id.lower(),
+            "is_bot": is_bot,
+            "deleted": False,
+            "profile": {"email": email} if email else {},
+        }
+
+    def script(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls to `method` this way instead of normally."""
+        body = {"ok": False, "error": error or ("ratelimited" if status == 429 else "fatal_error")}
+        queue = self._scripted.setdefault(method, [])
+        queue.extend(Scripted(status, body, headers or {}) for _ in range(times))
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        self.script(method, status=429, headers={"Retry-After": str(retry_after)}, times=times)
+
+    # --- assertions ------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        with self._changed:
+            return [call for call in self.calls if call.method == method]
+
+    def messages_to(self, channel: str) -> list[dict[str, Any]]:
+        """Messages the app posted (successfully or not) to a channel or user id."""
+        return [c.params for c in self.calls_to("chat.postMessage") if c.params.get("channel") == channel]
+
+    def responses(self) -> list[dict[str, Any]]:
+        """Bodies posted to response_url (ephemeral replies to slash commands)."""
+        return [c.params for c in self.calls_to("response_url")]
+
+    # --- the server ------------------------------------------------------
+    def _record(self, call: Call) -> Scripted:
+        with self._changed:
+            self.calls.append(call)
+            queue = self._scripted.get(call.method)
+            scripted = queue.pop(0) if queue else None
+            self._changed.notify_all()
+        if scripted is not None:
+            return scripted
+        return Scripted(200, self._answer(call))
+
+    def _answer(self, call: Call) -> dict[str, Any]:
+        params = call.params
+        if call.method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "staffroom"}
+        if call.method == "users.lookupByEmail":
+            email = str(params.get("email", "")).lower()
+            for user in self.users.values():
+                if user["profile"].get("email", "").lower() == email:
+                    return {"ok": True, "user": user}
+            return {"ok": False, "error": "users_not_found"}
+        if call.method == "users.info":
+            user = self.users.get(str(params.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if call.method == "chat.postMessage":
+            ts = f"{1700000000 + next(self._ts)}.000100"
+            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if call.method.startswith("views."):
+            return {"ok": True, "view": {"id": "V123", **(params.get("view") or {})}}
+        return {"ok": True}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def _handle(self) -> None:
+                url = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode() if length else ""
+                params: dict[str, Any] = dict(parse_qsl(url.query))
+                if raw:
+                    if "json" in (self.headers.get("Content-Type") or ""):
+                        params.update(json.loads(raw))
+                    else:
+                        params.update(dict(parse_qsl(raw)))
+                for key in ("blocks", "view", "metadata"):
+                    if isinstance(params.get(key), str):
+                        params[key] = json.loads(params[key])
+                if url.path.startswith("/response/"):
+                    method = "response_url"
+                else:
+                    method = url.path.removeprefix("/api/")
+                answer = fake._record(Call(method, params, dict(self.headers)))
+                body = json.dumps(answer.body).encode()
+                self.send_response(answer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = _handle
+            do_POST = _handle
+
+        return Handler
