@@ -37,7 +37,9 @@ def create_app(
     )
 
     @app.error
-    def on_unexpected_error(error: Exception, body: dict[str, Any], respond: Respond) -> BoltResponse:
+    def on_unexpected_error(
+        error: Exception, body: dict[str, Any], respond: Respond
+    ) -> BoltResponse:
         log.exception("unhandled error in a Slack request", exc_info=error)
         if body.get("response_url"):
             try:

@@ -27,7 +27,9 @@ log = logging.getLogger("staffroom")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         return int(args.run(args))
     except RosterError as error:
@@ -76,7 +78,9 @@ def _start(mode: Mode) -> tuple[Settings, Framework, Database]:
     try:
         db.migrate()
     except Exception as error:  # an unreachable or unusable database: one clear line
-        raise StaffroomError(f"cannot open the database at {_safe_url(settings.database_url)}: {error}") from None
+        raise StaffroomError(
+            f"cannot open the database at {_safe_url(settings.database_url)}: {error}"
+        ) from None
     return settings, framework, db
 
 
@@ -132,7 +136,9 @@ def _lookup(client: WebClient, email: str) -> str | None:
     except SlackApiError as error:
         if error.response.get("error") == "users_not_found":
             return None
-        raise StaffroomError(f"Slack refused users.lookupByEmail: {error.response.get('error')}") from None
+        raise StaffroomError(
+            f"Slack refused users.lookupByEmail: {error.response.get('error')}"
+        ) from None
     except OSError as error:
         raise StaffroomError(f"cannot reach Slack: {error}") from None
     return None if user.get("deleted") else str(user["id"])

@@ -53,7 +53,7 @@ def commend(
 ) -> CommendOutcome:
     with db.session() as session:
         author = staff_by_slack_id(session=session, slack_user_id=request.author_slack_id)
-        if author is None or not author.active:
+        if author is None or author.id is None or not author.active:
             raise NotOnRoster()
         found = staff_by_slack_ids(session=session, slack_user_ids=request.recipient_slack_ids)
         recipients = _validate(request, framework, author, found, is_bot)

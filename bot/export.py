@@ -20,7 +20,9 @@ def export_person(*, db: Database, framework: Framework, email: str) -> dict[str
             raise StaffroomError(f"nobody with email {email.strip().lower()} is on the roster")
         given = commendations_given(session=session, staff_id=person.id)
         received = commendations_received(session=session, staff_id=person.id)
-        recipients = recipient_ids_of(session=session, commendation_ids=[c.id for c in given if c.id])
+        recipients = recipient_ids_of(
+            session=session, commendation_ids=[c.id for c in given if c.id]
+        )
         people = staff_by_ids(
             session=session,
             ids=[person.appraiser_id or 0]
@@ -56,7 +58,9 @@ def export_person(*, db: Database, framework: Framework, email: str) -> dict[str
             "commendations_given": [
                 {"to": email_of(to), **common(c)} for c in given for to in recipients[c.id or 0]
             ],
-            "commendations_received": [{"from": email_of(c.author_id), **common(c)} for c in received],
+            "commendations_received": [
+                {"from": email_of(c.author_id), **common(c)} for c in received
+            ],
             # Recorded by features still to come (feedback, visits, STAR, ladder):
             # present and empty, as the contract requires every list.
             "feedback_given": [],

@@ -166,7 +166,9 @@ class Framework(_Strict):
     @classmethod
     def _channel_form(cls, channel: str) -> str:
         if not re.fullmatch(r"#[a-z0-9_\-]{1,80}|[CG][A-Z0-9]{6,}", channel):
-            raise ValueError("must be a channel name like '#celebrations' or a channel id like C0123456")
+            raise ValueError(
+                "must be a channel name like '#celebrations' or a channel id like C0123456"
+            )
         return channel
 
     @field_validator("values")

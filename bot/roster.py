@@ -110,11 +110,11 @@ def _read_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[str]]
         problems.append(f"line {line}: name is empty")
     if not school:
         problems.append(f"line {line}: school is empty")
-    if role.lower() not in Role:
+    if role.lower() not in {r.value for r in Role}:
         problems.append(
             f"line {line}: role {role!r} must be one of {', '.join(r.value for r in Role)}"
         )
-    if leader.lower() not in ("", *LeaderScope):
+    if leader.lower() not in {"", *(scope.value for scope in LeaderScope)}:
         problems.append(f"line {line}: leader {leader!r} must be empty, school or trust")
     if problems:
         return None, problems
@@ -196,17 +196,28 @@ def import_roster(
             if holder is not None and holder.email != row.email:
                 holder.slack_user_id = None  # that Slack account now answers to this email
                 session.flush()
-            person = existing.get(row.email)
-            if person is None:
-                person = Staff(email=row.email, created_at=now, updated_at=now, **_fields(row))
+            known_person = existing.get(row.email)
+            if known_person is None:
+                person = Staff(
+                    email=row.email,
+                    name=row.name,
+                    school=row.school,
+                    role=row.role,
+                    grade=row.grade,
+                    leader=row.leader,
+                    created_at=now,
+                    updated_at=now,
+                )
                 report.created += 1
-            elif _changed(person, row, slack_id, email_of.get(person.appraiser_id)):
+            elif _changed(known_person, row, slack_id, email_of.get(known_person.appraiser_id)):
+                person = known_person
                 for name, value in _fields(row).items():
                     setattr(person, name, value)
                 person.active = True
                 person.updated_at = now
                 report.updated += 1
             else:
+                person = known_person
                 report.unchanged += 1
             person.slack_user_id = slack_id
             session.add(person)

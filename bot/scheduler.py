@@ -45,7 +45,9 @@ def start_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
     def run_tick() -> None:
         report = tick(db=deps.db, client=client, now=deps.clock())
         if report.sent or report.retrying or report.failed:
-            log.info("tick: sent %d, retrying %d, failed %d", report.sent, report.retrying, report.failed)
+            log.info(
+                "tick: sent %d, retrying %d, failed %d", report.sent, report.retrying, report.failed
+            )
 
     scheduler.add_job(
         run_tick,

@@ -57,4 +57,5 @@ def serve_socket_mode(app: App, app_token: str) -> None:
 
     log.info("staffroom connecting to Slack in Socket Mode")
     # The app's own client carries SLACK_API_URL, so apps.connections.open goes there too.
-    SocketModeHandler(app, app_token=app_token, web_client=app.client).start()
+    handler = SocketModeHandler(app, app_token=app_token, web_client=app.client)
+    handler.start()  # type: ignore[no-untyped-call]

@@ -35,7 +35,9 @@ FIELD_BLOCKS = {
 
 
 def register(app: App, deps: Deps) -> None:
-    def commend_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def commend_command(
+        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
         ack()
         text = command.get("text", "").strip()
         if not text:
@@ -58,7 +60,9 @@ def register(app: App, deps: Deps) -> None:
             return
         _deliver(deps, client, outcome)
 
-    def commend_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    def commend_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
         state = view["state"]["values"]
         request = CommendRequest(
             author_slack_id=body["user"]["id"],
@@ -70,13 +74,13 @@ def register(app: App, deps: Deps) -> None:
         try:
             outcome = _commend(deps, client, request)
         except InvalidInput as error:
-            errors = {FIELD_BLOCKS[name]: text for name, text in error.field_errors.items()}
+            errors = {FIELD_BLOCKS[name].value: text for name, text in error.field_errors.items()}
             ack(response_action="errors", errors=errors)
             return
         except NotOnRoster:
             ack(
                 response_action="errors",
-                errors={CommendIds.RECIPIENTS_BLOCK: _not_on_roster(deps)["text"]},
+                errors={CommendIds.RECIPIENTS_BLOCK.value: _not_on_roster(deps)["text"]},
             )
             return
         ack()
@@ -115,4 +119,6 @@ def _not_on_roster(deps: Deps) -> dict[str, Any]:
 
 
 def _field(state: dict[str, Any], block: str, key: str) -> Any:
-    return next(iter(state.get(block, {}).values()), {}).get(key)
+    """The one input's `key` in an input block of a submitted view (None when absent)."""
+    actions: dict[str, dict[str, Any]] = state.get(block, {})
+    return next(iter(actions.values()), {}).get(key)

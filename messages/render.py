@@ -47,8 +47,8 @@ def chunks(text: str, size: int = SECTION_TEXT_LIMIT) -> list[str]:
             cut = size
         for opener, closer in (("&", ";"), ("<", ">")):
             start = text.rfind(opener, 0, cut)
-            if start != -1 and text.find(closer, start) >= cut:
-                cut = start
+            if start > 0 and text.find(closer, start) >= cut:
+                cut = start  # never leave an entity or mention cut in two
         pieces.append(text[:cut])
         text = text[cut:].lstrip(" ")
     pieces.append(text)

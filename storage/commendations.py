@@ -48,7 +48,10 @@ def commendations_given(*, session: Session, staff_id: int) -> Sequence[Commenda
 def commendations_received(*, session: Session, staff_id: int) -> Sequence[Commendation]:
     return session.exec(
         select(Commendation)
-        .join(CommendationRecipient, col(CommendationRecipient.commendation_id) == col(Commendation.id))
+        .join(
+            CommendationRecipient,
+            col(CommendationRecipient.commendation_id) == col(Commendation.id),
+        )
         .where(CommendationRecipient.staff_id == staff_id)
         .order_by(col(Commendation.created_at), col(Commendation.id))
     ).all()
@@ -60,7 +63,10 @@ def recent_received(
     """The newest commendations a person received, each with its author's Slack id."""
     return session.exec(
         select(Commendation, Staff.slack_user_id)
-        .join(CommendationRecipient, col(CommendationRecipient.commendation_id) == col(Commendation.id))
+        .join(
+            CommendationRecipient,
+            col(CommendationRecipient.commendation_id) == col(Commendation.id),
+        )
         .join(Staff, col(Staff.id) == col(Commendation.author_id))
         .where(CommendationRecipient.staff_id == staff_id)
         .order_by(col(Commendation.created_at).desc(), col(Commendation.id).desc())

@@ -50,9 +50,7 @@ class Staff(SQLModel, table=True):
     role: Role = Field(sa_column=Column(_enum(Role, 20), nullable=False))
     grade: str = Field(default="", max_length=40)
     appraiser_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
-    leader: LeaderScope | None = Field(
-        default=None, sa_column=Column(_enum(LeaderScope, 10))
-    )
+    leader: LeaderScope | None = Field(default=None, sa_column=Column(_enum(LeaderScope, 10)))
     slack_user_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
     active: bool = Field(default=True)
     created_at: datetime = _utc(nullable=False)

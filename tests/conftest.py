@@ -122,13 +122,15 @@ class Staffroom:
 
 @pytest.fixture
 def school(database: Database, fake_slack: FakeSlack) -> Staffroom:
-    head = add_staff(database, "Hannah", slack_user_id="UHEAD", role="leader", grade="Head",
-                     leader="school")
+    head = add_staff(
+        database, "Hannah", slack_user_id="UHEAD", role="leader", grade="Head", leader="school"
+    )
     appraiser = add_staff(database, "Amir", slack_user_id="UAMIR", grade="TLR2", appraiser=head)
     alice = add_staff(database, "Alice", slack_user_id="UALICE", appraiser=appraiser)
     bob = add_staff(database, "Bob", slack_user_id="UBOB", appraiser=appraiser)
-    carol = add_staff(database, "Carol", slack_user_id="UCAROL", role="ta", grade="F",
-                      appraiser=head)
+    carol = add_staff(
+        database, "Carol", slack_user_id="UCAROL", role="ta", grade="F", appraiser=head
+    )
     for person in (head, appraiser, alice, bob, carol):
         fake_slack.add_user(person.slack_user_id, person.email, name=person.name.lower())
     fake_slack.add_user("UROBOT", None, name="quizbot", is_bot=True)

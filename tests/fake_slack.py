@@ -100,7 +100,11 @@ class FakeSlack:
 
     def messages_to(self, channel: str) -> list[dict[str, Any]]:
         """Messages the app posted (successfully or not) to a channel or user id."""
-        return [c.params for c in self.calls_to("chat.postMessage") if c.params.get("channel") == channel]
+        return [
+            c.params
+            for c in self.calls_to("chat.postMessage")
+            if c.params.get("channel") == channel
+        ]
 
     def responses(self) -> list[dict[str, Any]]:
         """Bodies posted to response_url (ephemeral replies to slash commands)."""
@@ -120,7 +124,13 @@ class FakeSlack:
     def _answer(self, call: Call) -> dict[str, Any]:
         params = call.params
         if call.method == "auth.test":
-            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "staffroom"}
+            return {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": "T1",
+                "user": "staffroom",
+            }
         if call.method == "users.lookupByEmail":
             email = str(params.get("email", "")).lower()
             for user in self.users.values():

@@ -13,8 +13,13 @@ from slack_sdk.signature import SignatureVerifier
 SIGNING_SECRET = "test-signing-secret"
 
 
-def signed_headers(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None,
-                   content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
+def signed_headers(
+    body: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    content_type: str = "application/x-www-form-urlencoded",
+) -> dict[str, str]:
     stamp = str(timestamp if timestamp is not None else int(time.time()))
     signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
     return {
@@ -53,20 +58,34 @@ class SlackSender:
         """Wait for everything the app does after acknowledging (DMs, replies)."""
         self.executor.drain()
 
-    def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
-             **header_overrides: Any) -> Any:
+    def post(
+        self,
+        body: str,
+        content_type: str = "application/x-www-form-urlencoded",
+        **header_overrides: Any,
+    ) -> Any:
         headers = signed_headers(body, content_type=content_type)
         headers.update(header_overrides)
         return self.http.post("/slack/events", content=body.encode(), headers=headers)
 
-    def command(self, command: str, text: str = "", *, user_id: str,
-                channel_id: str = "C0GENERAL") -> Any:
-        return self.post(urlencode(command_payload(command, text, user_id=user_id,
-                                                   channel_id=channel_id,
-                                                   response_url=self.response_url)))
+    def command(
+        self, command: str, text: str = "", *, user_id: str, channel_id: str = "C0GENERAL"
+    ) -> Any:
+        return self.post(
+            urlencode(
+                command_payload(
+                    command,
+                    text,
+                    user_id=user_id,
+                    channel_id=channel_id,
+                    response_url=self.response_url,
+                )
+            )
+        )
 
-    def view_submission(self, view: dict[str, Any], values: dict[str, dict[str, Any]], *,
-                        user_id: str) -> Any:
+    def view_submission(
+        self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, user_id: str
+    ) -> Any:
         payload = {
             "type": "view_submission",
             "team": {"id": "T1"},
@@ -84,18 +103,34 @@ class SlackSender:
         return self.post(urlencode({"payload": json.dumps(payload)}))
 
     def event(self, event: dict[str, Any], *, event_id: str = "Ev1") -> Any:
-        body = json.dumps({
-            "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-            "event_id": event_id, "event_time": int(time.time()), "event": event,
-        })
+        body = json.dumps(
+            {
+                "token": "x",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
         return self.post(body, content_type="application/json")
 
 
-def command_payload(command: str, text: str, *, user_id: str, channel_id: str,
-                    response_url: str) -> dict[str, str]:
+def command_payload(
+    command: str, text: str, *, user_id: str, channel_id: str, response_url: str
+) -> dict[str, str]:
     return {
-        "token": "legacy", "team_id": "T1", "team_domain": "school", "channel_id": channel_id,
-        "channel_name": "general", "user_id": user_id, "user_name": user_id.lower(),
-        "command": command, "text": text, "api_app_id": "A1", "response_url": response_url,
+        "token": "legacy",
+        "team_id": "T1",
+        "team_domain": "school",
+        "channel_id": channel_id,
+        "channel_name": "general",
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": response_url,
         "trigger_id": "1337.42.abcdef",
     }

@@ -21,17 +21,19 @@ def _outbox(deps) -> dict[str, int]:
 
 
 def test_quick_commend_sends_dm_copy_and_confirmation(slack, fake_slack, deps):
-    response = slack.command("/commend", "<@UBOB|bob> thanks for covering my duty", user_id="UALICE")
+    response = slack.command(
+        "/commend", "<@UBOB|bob> thanks for covering my duty", user_id="UALICE"
+    )
 
     assert response.status_code == 200
     assert response.text == ""  # nothing shown in the channel
     slack.drain()
-    to_bob, = fake_slack.messages_to("UBOB")
+    (to_bob,) = fake_slack.messages_to("UBOB")
     assert to_bob["text"] == "<@UALICE> commended you: thanks for covering my duty"
     assert "<@UALICE> commended you" in to_bob["blocks"][0]["text"]["text"]
-    copy, = fake_slack.messages_to("UAMIR")  # Bob's appraiser
+    (copy,) = fake_slack.messages_to("UAMIR")  # Bob's appraiser
     assert copy["text"].startswith("<@UALICE> commended <@UBOB> (your appraisee)")
-    confirmation, = fake_slack.messages_to("UALICE")
+    (confirmation,) = fake_slack.messages_to("UALICE")
     assert confirmation["text"].startswith("You commended <@UBOB>")
     assert fake_slack.messages_to("#celebrations") == []  # private by default
     assert fake_slack.responses() == []
@@ -45,11 +47,17 @@ def test_quick_commend_several_people_one_copy_per_appraiser(slack, fake_slack):
     slack.command("/commend", "<@UBOB|bob> <@UCAROL> <@UBOB|bob> brilliant trip", user_id="UALICE")
 
     slack.drain()
-    assert fake_slack.messages_to("UBOB")[0]["text"].startswith("<@UALICE> commended you and <@UCAROL>")
-    assert fake_slack.messages_to("UCAROL")[0]["text"].startswith("<@UALICE> commended you and <@UBOB>")
+    assert fake_slack.messages_to("UBOB")[0]["text"].startswith(
+        "<@UALICE> commended you and <@UCAROL>"
+    )
+    assert fake_slack.messages_to("UCAROL")[0]["text"].startswith(
+        "<@UALICE> commended you and <@UBOB>"
+    )
     assert len(fake_slack.messages_to("UAMIR")) == 1  # Bob's appraiser
     assert len(fake_slack.messages_to("UHEAD")) == 1  # Carol's appraiser
-    assert fake_slack.messages_to("UALICE")[0]["text"].startswith("You commended <@UBOB> and <@UCAROL>")
+    assert fake_slack.messages_to("UALICE")[0]["text"].startswith(
+        "You commended <@UBOB> and <@UCAROL>"
+    )
 
 
 def test_appraiser_commending_own_appraisee_gets_no_copy_of_own_words(slack, fake_slack):
@@ -62,8 +70,11 @@ def test_appraiser_commending_own_appraisee_gets_no_copy_of_own_words(slack, fak
 
 def test_typed_markup_is_escaped_when_reposted(slack, fake_slack, deps):
     # Slack escapes & < > in command text; the app stores plain text and escapes again.
-    slack.command("/commend", "<@UBOB> fish &amp; chips &lt;!channel&gt; for <@UCAROL|carol> too",
-                  user_id="UALICE")
+    slack.command(
+        "/commend",
+        "<@UBOB> fish &amp; chips &lt;!channel&gt; for <@UCAROL|carol> too",
+        user_id="UALICE",
+    )
 
     slack.drain()
     with deps.db.session() as session:
@@ -79,21 +90,29 @@ def test_typed_markup_is_escaped_when_reposted(slack, fake_slack, deps):
         ("<@UALICE|alice> well done me", "You can't commend yourself"),
         ("<@UVISITOR|visitor> thanks", "<@UVISITOR> is not on the staff roster"),
         ("<@UROBOT|quizbot> thanks", "<@UROBOT> is a bot"),
-        ("<#C0STAFF|staffroom> thanks everyone", "Commend people, not channels or groups (#staffroom)"),
+        (
+            "<#C0STAFF|staffroom> thanks everyone",
+            "Commend people, not channels or groups (#staffroom)",
+        ),
         ("<!subteam^S0MATHS|@maths> thanks", "Commend people, not channels or groups (@maths)"),
         ("thanks everyone", "Choose at least one colleague"),
         ("<@UBOB|bob>", "Write a message"),
         ("<@UBOB|bob>    ", "Write a message"),
         ("<@UBOB|bob> " + "x" * 3001, "Your message is 3001 characters; please keep it to 3000"),
-        (" ".join(f"<@U{i:04d}>" for i in range(11)) + " thanks", "up to 10 people at once; you chose 11"),
+        (
+            " ".join(f"<@U{i:04d}>" for i in range(11)) + " thanks",
+            "up to 10 people at once; you chose 11",
+        ),
     ],
 )
-def test_quick_commend_bad_input_is_refused_and_nothing_stored(slack, fake_slack, deps, text, reply):
+def test_quick_commend_bad_input_is_refused_and_nothing_stored(
+    slack, fake_slack, deps, text, reply
+):
     response = slack.command("/commend", text, user_id="UALICE")
 
     assert response.status_code == 200
     slack.drain()
-    answer, = fake_slack.responses()
+    (answer,) = fake_slack.responses()
     assert answer["response_type"] == "ephemeral"
     assert reply in answer["text"]
     slack.drain()
@@ -129,14 +148,24 @@ def test_bad_or_stale_signature_is_refused(slack, fake_slack):
 
     from tests.slack_requests import command_payload, signed_headers
 
-    body = urlencode(command_payload("/commend", "<@UBOB> hi", user_id="UALICE",
-                                     channel_id="C1", response_url=slack.response_url))
-    wrong = slack.http.post("/slack/events", content=body,
-                            headers=signed_headers(body, secret="not-the-secret"))
-    stale = slack.http.post("/slack/events", content=body,
-                            headers=signed_headers(body, timestamp=1_600_000_000))
-    unsigned = slack.http.post("/slack/events", content=body,
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    body = urlencode(
+        command_payload(
+            "/commend",
+            "<@UBOB> hi",
+            user_id="UALICE",
+            channel_id="C1",
+            response_url=slack.response_url,
+        )
+    )
+    wrong = slack.http.post(
+        "/slack/events", content=body, headers=signed_headers(body, secret="not-the-secret")
+    )
+    stale = slack.http.post(
+        "/slack/events", content=body, headers=signed_headers(body, timestamp=1_600_000_000)
+    )
+    unsigned = slack.http.post(
+        "/slack/events", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
 
     assert [wrong.status_code, stale.status_code, unsigned.status_code] == [401, 401, 401]
     slack.drain()
@@ -148,12 +177,30 @@ def test_bad_or_stale_signature_is_refused(slack, fake_slack):
 
 def _modal_values(users, message, value=None, share=False):
     return {
-        CommendIds.RECIPIENTS_BLOCK: {CommendIds.RECIPIENTS_ACTION: {"type": "multi_users_select", "selected_users": users}},
-        CommendIds.MESSAGE_BLOCK: {CommendIds.MESSAGE_ACTION: {"type": "plain_text_input", "value": message}},
-        CommendIds.VALUE_BLOCK: {CommendIds.VALUE_ACTION: {"type": "static_select", "selected_option": (
-            {"text": {"type": "plain_text", "text": "x"}, "value": value} if value else None)}},
-        CommendIds.SHARE_BLOCK: {CommendIds.SHARE_ACTION: {"type": "checkboxes", "selected_options": (
-            [{"text": {"type": "plain_text", "text": "Share"}, "value": "share"}] if share else [])}},
+        CommendIds.RECIPIENTS_BLOCK: {
+            CommendIds.RECIPIENTS_ACTION: {"type": "multi_users_select", "selected_users": users}
+        },
+        CommendIds.MESSAGE_BLOCK: {
+            CommendIds.MESSAGE_ACTION: {"type": "plain_text_input", "value": message}
+        },
+        CommendIds.VALUE_BLOCK: {
+            CommendIds.VALUE_ACTION: {
+                "type": "static_select",
+                "selected_option": (
+                    {"text": {"type": "plain_text", "text": "x"}, "value": value} if value else None
+                ),
+            }
+        },
+        CommendIds.SHARE_BLOCK: {
+            CommendIds.SHARE_ACTION: {
+                "type": "checkboxes",
+                "selected_options": (
+                    [{"text": {"type": "plain_text", "text": "Share"}, "value": "share"}]
+                    if share
+                    else []
+                ),
+            }
+        },
     }
 
 
@@ -162,28 +209,44 @@ def test_commend_without_text_opens_the_modal(slack, fake_slack):
 
     assert response.status_code == 200
     slack.drain()
-    call, = fake_slack.calls_to("views.open")
+    (call,) = fake_slack.calls_to("views.open")
     assert call.params["trigger_id"] == "1337.42.abcdef"
     view = call.params["view"]
     assert view["callback_id"] == CommendIds.MODAL
     assert view_problems(view) == []
     options = view["blocks"][3]["element"]["options"]
     assert [o["text"]["text"] for o in options] == [
-        "Expect the best", "Question deeply", "Understand goals", "Inspire learning", "Praise positive"]
+        "Expect the best",
+        "Question deeply",
+        "Understand goals",
+        "Inspire learning",
+        "Praise positive",
+    ]
     assert "#celebrations" in json.dumps(view["blocks"][4])
 
 
 def test_modal_submission_shares_in_celebrations_with_value(slack, fake_slack, deps):
-    view = render("commend_modal", values=deps.framework.values, channel="#celebrations",
-                  max_recipients=10, max_message=3000)
-    response = slack.view_submission(view, _modal_values(["UBOB", "UCAROL"], "A <great> assembly & more",
-                                                         value="P", share=True), user_id="UALICE")
+    view = render(
+        "commend_modal",
+        values=deps.framework.values,
+        channel="#celebrations",
+        max_recipients=10,
+        max_message=3000,
+    )
+    response = slack.view_submission(
+        view,
+        _modal_values(["UBOB", "UCAROL"], "A <great> assembly & more", value="P", share=True),
+        user_id="UALICE",
+    )
 
     assert response.status_code == 200
     assert response.text == ""  # closes the modal
     slack.drain()
-    public, = fake_slack.messages_to("#celebrations")
-    assert public["text"] == "<@UALICE> commended <@UBOB> and <@UCAROL>: A &lt;great&gt; assembly &amp; more"
+    (public,) = fake_slack.messages_to("#celebrations")
+    assert (
+        public["text"]
+        == "<@UALICE> commended <@UBOB> and <@UCAROL>: A &lt;great&gt; assembly &amp; more"
+    )
     assert "EQUIP value: *Praise positive*" in json.dumps(public["blocks"])
     assert "Shared in #celebrations" in json.dumps(fake_slack.messages_to("UBOB")[0]["blocks"])
     for message in fake_slack.calls_to("chat.postMessage"):
@@ -203,10 +266,16 @@ def test_modal_submission_shares_in_celebrations_with_value(slack, fake_slack, d
         (["UBOB"], "thanks", "Z", CommendIds.VALUE_BLOCK, "not one of the trust's values"),
     ],
 )
-def test_modal_bad_input_gets_field_errors_and_nothing_stored(slack, fake_slack, deps, users, message,
-                                                              value, block, error):
-    view = render("commend_modal", values=deps.framework.values, channel="#celebrations",
-                  max_recipients=10, max_message=3000)
+def test_modal_bad_input_gets_field_errors_and_nothing_stored(
+    slack, fake_slack, deps, users, message, value, block, error
+):
+    view = render(
+        "commend_modal",
+        values=deps.framework.values,
+        channel="#celebrations",
+        max_recipients=10,
+        max_message=3000,
+    )
     response = slack.view_submission(view, _modal_values(users, message, value), user_id="UALICE")
 
     assert response.status_code == 200
@@ -220,8 +289,13 @@ def test_modal_bad_input_gets_field_errors_and_nothing_stored(slack, fake_slack,
 
 
 def test_modal_reports_every_bad_field_at_once(slack, deps):
-    view = render("commend_modal", values=deps.framework.values, channel="#celebrations",
-                  max_recipients=10, max_message=3000)
+    view = render(
+        "commend_modal",
+        values=deps.framework.values,
+        channel="#celebrations",
+        max_recipients=10,
+        max_message=3000,
+    )
     response = slack.view_submission(view, _modal_values([], ""), user_id="UALICE")
 
     assert set(response.json()["errors"]) == {CommendIds.RECIPIENTS_BLOCK, CommendIds.MESSAGE_BLOCK}

@@ -1,0 +1,176 @@
+"""The outbox: each message is queued once and sent once, and Slack's 429s,
+server errors and refusals end as retries or as failures with their reason."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from bot.config import Settings
+from bot.delivery import LEASE, MAX_ATTEMPTS, Delivery, deliver, enqueue
+from bot.slack_client import make_client
+from storage.models import OutboxStatus
+from storage.outbox import claim, count_by_status, message_by_key
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def _client(fake_slack):
+    return make_client(Settings(slack_bot_token="xoxb-test", slack_api_url=fake_slack.api_url))
+
+
+def _queue(db, key="k1", channel="UBOB", text="Hello"):
+    with db.session() as session:
+        return enqueue(
+            session=session,
+            now=NOW,
+            deliveries=[
+                Delivery(
+                    key=key,
+                    channel=channel,
+                    template="notice",
+                    context={"text": text, "warning": False},
+                )
+            ],
+        )
+
+
+def _row(db, key="k1"):
+    with db.session() as session:
+        return message_by_key(session=session, key=key)
+
+
+def test_queueing_a_key_twice_keeps_one_message(database):
+    first = _queue(database)
+    second = _queue(database, text="a different text")
+    assert first == second
+    assert _row(database).payload["text"] == "Hello"
+    with database.session() as session:
+        assert count_by_status(session=session) == {"pending": 1}
+
+
+def test_deliver_sends_once_with_the_key_in_metadata(database, fake_slack):
+    _queue(database)
+    client = _client(fake_slack)
+
+    first = deliver(db=database, client=client, now=NOW)
+    again = deliver(db=database, client=client, now=NOW + timedelta(hours=1))
+
+    assert (first.sent, again.sent) == (1, 0)
+    (call,) = fake_slack.calls_to("chat.postMessage")
+    assert call.params["channel"] == "UBOB"
+    assert call.params["metadata"] == {
+        "event_type": "staffroom_outbox",
+        "event_payload": {"key": "k1"},
+    }
+    row = _row(database)
+    assert row.status is OutboxStatus.SENT and row.slack_ts and row.sent_at == NOW
+
+
+def test_concurrent_deliveries_send_each_message_once(database, fake_slack):
+    for n in range(20):
+        _queue(database, key=f"k{n}", channel=f"U{n}")
+    barrier = threading.Barrier(4)
+
+    def run():
+        barrier.wait()
+        deliver(db=database, client=_client(fake_slack), now=NOW)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    channels = sorted(c.params["channel"] for c in fake_slack.calls_to("chat.postMessage"))
+    assert channels == sorted(f"U{n}" for n in range(20))
+    with database.session() as session:
+        assert count_by_status(session=session) == {"sent": 20}
+
+
+def test_one_429_is_waited_out_inside_the_call(database, fake_slack):
+    _queue(database)
+    fake_slack.rate_limit("chat.postMessage", retry_after=1)
+
+    report = deliver(db=database, client=_client(fake_slack), now=NOW)
+
+    assert report.sent == 1
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
+
+
+def test_repeated_429_waits_for_retry_after_then_sends(database, fake_slack):
+    _queue(database)
+    fake_slack.rate_limit("chat.postMessage", retry_after=30, times=2)
+    client = _client(fake_slack)
+    client.retry_handlers = []  # let the outbox, not the client, do the waiting here
+
+    report = deliver(db=database, client=client, now=NOW)
+    assert (report.sent, report.retrying) == (0, 1)
+    row = _row(database)
+    assert row.status is OutboxStatus.PENDING
+    assert row.next_attempt_at == NOW + timedelta(seconds=30)
+    assert "ratelimited" in row.last_error
+
+    assert deliver(db=database, client=client, now=NOW + timedelta(seconds=29)).sent == 0  # held
+    assert (
+        deliver(db=database, client=client, now=NOW + timedelta(seconds=30)).retrying == 1
+    )  # 2nd 429
+    assert deliver(db=database, client=client, now=NOW + timedelta(seconds=60)).sent == 1
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3
+
+
+def test_server_errors_back_off_then_fail_with_the_reason(database, fake_slack):
+    _queue(database)
+    fake_slack.script("chat.postMessage", status=500, error="internal_error", times=MAX_ATTEMPTS)
+    client = _client(fake_slack)
+    moment = NOW
+    waits = []
+    for _ in range(MAX_ATTEMPTS - 1):
+        assert deliver(db=database, client=client, now=moment).retrying == 1
+        waits.append(_row(database).next_attempt_at - moment)
+        moment = _row(database).next_attempt_at
+    report = deliver(db=database, client=client, now=moment)
+
+    assert waits == [
+        timedelta(seconds=30),
+        timedelta(seconds=60),
+        timedelta(seconds=120),
+        timedelta(seconds=240),
+    ]
+    assert report.failed == 1
+    row = _row(database)
+    assert row.status is OutboxStatus.FAILED
+    assert row.last_error == f"internal_error (gave up after {MAX_ATTEMPTS} attempts)"
+
+
+def test_errors_no_retry_can_fix_fail_at_once(database, fake_slack):
+    _queue(database, channel="#celebrations")
+    fake_slack.script("chat.postMessage", error="not_in_channel")
+
+    report = deliver(db=database, client=_client(fake_slack), now=NOW)
+
+    assert report.failed == 1 and report.errors == ["k1: not_in_channel"]
+    assert _row(database).status is OutboxStatus.FAILED
+
+
+def test_slack_unreachable_is_retried_later(database):
+    _queue(database)
+    dead = make_client(
+        Settings(slack_bot_token="xoxb-test", slack_api_url="http://127.0.0.1:9/api/")
+    )
+
+    report = deliver(db=database, client=dead, now=NOW)
+
+    assert report.retrying == 1
+    assert _row(database).last_error.startswith("connection:")
+
+
+def test_a_claim_left_by_a_dead_process_is_taken_back_after_the_lease(database, fake_slack):
+    (row_id,) = _queue(database)
+    with database.session() as session:
+        assert claim(session=session, message_id=row_id, now=NOW, lease=LEASE) is not None
+    client = _client(fake_slack)
+
+    assert deliver(db=database, client=client, now=NOW + LEASE - timedelta(seconds=1)).sent == 0
+    assert deliver(db=database, client=client, now=NOW + LEASE + timedelta(seconds=1)).sent == 1
+    assert _row(database).attempts == 2

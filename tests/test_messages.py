@@ -1,0 +1,178 @@
+"""Templates: escaping, splitting, a golden message, and Slack's limits on every
+message and view the app renders, filled to the largest input the app accepts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from messages import render, slack_escape
+from messages.limits import message_problems, view_problems
+from messages.render import chunks
+
+TEN = [f"<@U{i:09d}>" for i in range(10)]
+LONGEST = "&<>" * 1000  # 3,000 typed characters, each escaping to several
+
+
+def test_escape_keeps_user_mentions_only():
+    assert slack_escape("a & b < c > d") == "a &amp; b &lt; c &gt; d"
+    assert slack_escape("hi <@U123ABC> and <!channel> <#C1|x> <https://x.y|z>") == (
+        "hi <@U123ABC> and &lt;!channel&gt; &lt;#C1|x&gt; &lt;https://x.y|z&gt;"
+    )
+    assert slack_escape("<@U1|name>") == "&lt;@U1|name&gt;"
+
+
+@pytest.mark.parametrize("size", [12, 50, 3000])
+def test_chunks_never_split_an_entity_or_mention(size):
+    text = slack_escape("ab&cd <@U12345> " * 400)
+    pieces = chunks(text, size)
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+    for piece in pieces:
+        assert len(piece) <= size
+        assert piece.count("&") == piece.count(";")
+        assert piece.count("<") == piece.count(">")
+
+
+def test_commend_received_golden():
+    message = render(
+        "commend_received",
+        author="<@UALICE>",
+        others=["<@UCAROL>"],
+        message="Thanks for covering my duty & more",
+        value_name="Praise positive",
+        public=False,
+        channel="#celebrations",
+    )
+    assert message == {
+        "text": "<@UALICE> commended you and <@UCAROL>: Thanks for covering my duty &amp; more",
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": ":tada: *<@UALICE> commended you and <@UCAROL>*",
+                },
+            },
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "Thanks for covering my duty &amp; more"},
+            },
+            {
+                "type": "context",
+                "elements": [
+                    {"type": "mrkdwn", "text": "EQUIP value: *Praise positive*"},
+                    {
+                        "type": "mrkdwn",
+                        "text": "Private: seen by you, your appraiser and your school's leaders.",
+                    },
+                ],
+            },
+        ],
+    }
+
+
+COMMON = {
+    "author": "<@UALICE>",
+    "message": LONGEST,
+    "value_name": "x" * 75,
+    "channel": "#celebrations",
+}
+
+
+@pytest.mark.parametrize("public", [True, False])
+@pytest.mark.parametrize(
+    ("template", "extra"),
+    [
+        ("commend_received", {"others": TEN[1:]}),
+        ("commend_copy", {"appraisees": TEN}),
+        ("commend_confirmation", {"recipients": TEN}),
+        ("commend_public", {"recipients": TEN}),
+    ],
+)
+def test_every_commend_message_is_within_limits_at_its_largest(template, extra, public):
+    message = render(template, **COMMON, **extra, public=public)
+    assert message_problems(message) == []
+    assert "&amp;&lt;&gt;" in message["text"]  # the fallback is escaped too
+
+
+@pytest.mark.parametrize("value_name", [None, "Inspire learning"])
+def test_public_post_without_a_value_is_valid(value_name):
+    message = render(
+        "commend_public",
+        **{**COMMON, "message": "short", "value_name": value_name},
+        recipients=["<@UB>"],
+        public=True,
+    )
+    assert message_problems(message) == []
+
+
+def test_views_and_notices_are_within_limits(framework):
+    modal = render(
+        "commend_modal",
+        values=framework.values,
+        channel="#" + "c" * 80,
+        max_recipients=10,
+        max_message=3000,
+    )
+    assert view_problems(modal) == []
+    home = render(
+        "home",
+        trust=framework.trust * 5,
+        on_roster=True,
+        received_count=12,
+        received=[{"author": "<@UA>", "message": LONGEST, "when": "23 November 2026"}] * 5,
+    )
+    assert view_problems(home) == []
+    assert (
+        view_problems(render("home", trust="T", on_roster=False, received_count=0, received=[]))
+        == []
+    )
+    assert (
+        view_problems(render("home", trust="T", on_roster=True, received_count=0, received=[]))
+        == []
+    )
+    assert message_problems(render("notice", text="Nope", warning=True)) == []
+    assert render("not_on_roster", trust="A & B")["text"].startswith(
+        "You are not on the staff roster for A &amp; B"
+    )
+    assert render("unexpected_error")["text"]
+
+
+def test_limits_checker_catches_what_slack_would_refuse():
+    too_many = {"text": "x", "blocks": [{"type": "divider"}] * 51}
+    assert "51 blocks (> 50)" in message_problems(too_many)
+    assert "message has no plain-text fallback `text`" in message_problems({"blocks": []})
+    long_section = {
+        "text": "x",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "y" * 3001}}],
+    }
+    assert message_problems(long_section) == ["block 0 (section): text 3001 chars (> 3000)"]
+    eleven = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "A title that is far too long"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "b",
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": "a",
+                    "options": [
+                        {"text": {"type": "plain_text", "text": str(i)}, "value": str(i)}
+                        for i in range(11)
+                    ],
+                },
+            }
+        ],
+    }
+    problems = view_problems(eleven)
+    assert any("11 options (> 10)" in p for p in problems)
+    assert any("title" in p for p in problems)
+
+
+def test_local_date_uses_the_trust_time_zone():
+    from messages.render import local_date
+
+    late_evening_utc = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 on 1 July in London
+    assert local_date(late_evening_utc, "Europe/London") == "1 July 2026"
