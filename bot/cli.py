@@ -78,9 +78,9 @@ def _start(mode: Mode) -> tuple[Settings, Framework, Database]:
     try:
         db.migrate()
     except Exception as error:  # an unreachable or unusable database: one clear line
-        raise StaffroomError(
-            f"cannot open the database at {_safe_url(settings.database_url)}: {error}"
-        ) from None
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        where = _safe_url(settings.database_url)
+        raise StaffroomError(f"cannot open the database at {where}: {reason}") from None
     return settings, framework, db
 
 

@@ -12,6 +12,19 @@ from bot.deps import Deps
 from handlers import commend, home
 
 
+FEATURES = (commend, home)
+
+
 def register_all(app: App, deps: Deps) -> None:
-    for module in (commend, home):
+    for module in FEATURES:
         module.register(app, deps)
+
+
+def slash_commands() -> list[str]:
+    """Every slash command the handlers register (the manifest must declare each)."""
+    return [module.COMMAND for module in FEATURES if hasattr(module, "COMMAND")]
+
+
+def bot_events() -> list[str]:
+    """Every event type the handlers listen for (the manifest must subscribe to each)."""
+    return [event for module in FEATURES for event in getattr(module, "EVENTS", ())]

@@ -27,6 +27,8 @@ from handlers.slack_users import is_bot
 from messages import render
 from messages.ids import CommendIds
 
+COMMAND = "/commend"
+
 FIELD_BLOCKS = {
     RECIPIENTS: CommendIds.RECIPIENTS_BLOCK,
     MESSAGE: CommendIds.MESSAGE_BLOCK,
@@ -86,7 +88,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         _deliver(deps, client, outcome)
 
-    app.command("/commend")(commend_command)
+    app.command(COMMAND)(commend_command)
     app.view(CommendIds.MODAL.value)(commend_submitted)
 
 

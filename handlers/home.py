@@ -13,6 +13,9 @@ from messages import render
 from messages.render import local_date
 
 
+EVENTS = ("app_home_opened",)
+
+
 def register(app: App, deps: Deps) -> None:
     def home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home":

@@ -83,5 +83,5 @@ def test_export_needs_no_slack_at_all():
 
 def test_malformed_port_is_one_clear_line(monkeypatch):
     monkeypatch.setenv("PORT", "eighty")
-    with pytest.raises(ConfigError, match="^invalid setting PORT: "):
+    with pytest.raises(ConfigError, match=r"^invalid setting PORT: "):
         load_settings()
