@@ -11,7 +11,6 @@ from slack_bolt import App
 from bot.deps import Deps
 from handlers import commend, home
 
-
 FEATURES = (commend, home)
 
 

@@ -12,7 +12,6 @@ from bot.deps import Deps
 from messages import render
 from messages.render import local_date
 
-
 EVENTS = ("app_home_opened",)
 
 

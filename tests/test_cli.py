@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from bot.delivery import Delivery, enqueue
-from tests.conftest import LONDON
 from storage.staff import all_staff
+from tests.conftest import LONDON
 
 ROSTER = (
     "email,name,school,role,grade,appraiser_email,leader\n"
