@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -17,11 +17,16 @@ from messages import render
 
 log = logging.getLogger(__name__)
 
+# Bolt runs each listener, and so the work it does after ack() (DMs, copies), on
+# this pool; a new request cannot ack until a worker is free. Bolt's default of 5
+# made acks queue behind deliveries under 20 concurrent commands.
+LISTENER_WORKERS = 32
+
 
 def create_app(
     deps: Deps, *, client: WebClient | None = None, listener_executor: Executor | None = None
 ) -> App:
-    """The Bolt app. Work after `ack()` runs on `listener_executor` (Bolt's own pool by default)."""
+    """The Bolt app. Listeners, and their work after `ack()`, run on `listener_executor`."""
     settings = deps.settings
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -33,7 +38,8 @@ def create_app(
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=False,
         logger=logging.getLogger("slack_bolt"),
-        listener_executor=listener_executor,
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_WORKERS, thread_name_prefix="listener"),
     )
 
     @app.error

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlmodel import Session
+
 from bot.delivery import Delivery, enqueue
 from bot.errors import InvalidInput, NotOnRoster
 from bot.framework import Framework
@@ -48,15 +50,18 @@ class CommendOutcome:
 IsBot = Callable[[str], bool]
 
 
+def check(*, db: Database, framework: Framework, request: CommendRequest, is_bot: IsBot) -> None:
+    """Raise what `commend` would refuse, reading only (for answering a form at once)."""
+    with db.read_session() as session:
+        _checked(session, framework, request, is_bot)
+
+
 def commend(
     *, db: Database, framework: Framework, request: CommendRequest, now: datetime, is_bot: IsBot
 ) -> CommendOutcome:
+    """Validate, record and queue the messages, all in one transaction."""
     with db.session() as session:
-        author = staff_by_slack_id(session=session, slack_user_id=request.author_slack_id)
-        if author is None or author.id is None or not author.active:
-            raise NotOnRoster()
-        found = staff_by_slack_ids(session=session, slack_user_ids=request.recipient_slack_ids)
-        recipients = _validate(request, framework, author, found, is_bot)
+        author, recipients = _checked(session, framework, request, is_bot)
         commendation = add_commendation(
             session=session,
             commendation=Commendation(
@@ -75,6 +80,16 @@ def commend(
         deliveries = _deliveries(commendation, author, recipients, appraisers, framework)
         outbox_ids = enqueue(session=session, deliveries=deliveries, now=now)
         return CommendOutcome(commendation_id=commendation.id, outbox_ids=outbox_ids)
+
+
+def _checked(
+    session: Session, framework: Framework, request: CommendRequest, is_bot: IsBot
+) -> tuple[Staff, list[Staff]]:
+    author = staff_by_slack_id(session=session, slack_user_id=request.author_slack_id)
+    if author is None or author.id is None or not author.active:
+        raise NotOnRoster()
+    found = staff_by_slack_ids(session=session, slack_user_ids=request.recipient_slack_ids)
+    return author, _validate(request, framework, author, found, is_bot)
 
 
 def _validate(
@@ -211,7 +226,7 @@ class PraiseSummary:
 
 def praise_for(*, db: Database, slack_user_id: str, limit: int = 5) -> PraiseSummary:
     """What the App Home shows a person about the praise they have received."""
-    with db.session() as session:
+    with db.read_session() as session:
         person = staff_by_slack_id(session=session, slack_user_id=slack_user_id)
         if person is None or person.id is None or not person.active:
             return PraiseSummary(on_roster=False)

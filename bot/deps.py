@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,3 +22,9 @@ class Deps:
     framework: Framework
     db: Database
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Messages queued by a request are sent here, after the request is answered. A
+    # small pool bounds how much of the interpreter sending can take from new
+    # requests, which must ack within Slack's 3 s; the outbox keeps what waits.
+    delivery_pool: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="delivery")
+    )

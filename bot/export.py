@@ -14,7 +14,7 @@ from storage.staff import staff_by_email, staff_by_ids
 
 
 def export_person(*, db: Database, framework: Framework, email: str) -> dict[str, Any]:
-    with db.session() as session:
+    with db.read_session() as session:
         person = staff_by_email(session=session, email=email)
         if person is None or person.id is None:
             raise StaffroomError(f"nobody with email {email.strip().lower()} is on the roster")

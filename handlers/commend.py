@@ -17,6 +17,7 @@ from bot.commendations import (
     VALUE,
     CommendOutcome,
     CommendRequest,
+    check,
     commend,
 )
 from bot.delivery import deliver
@@ -40,6 +41,8 @@ def register(app: App, deps: Deps) -> None:
     def commend_command(
         ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
+        # Slack's 3 s ack must never wait for a database write lock, so the
+        # command is answered first; refusals follow through response_url.
         ack()
         text = command.get("text", "").strip()
         if not text:
@@ -73,8 +76,15 @@ def register(app: App, deps: Deps) -> None:
             value=(_field(state, CommendIds.VALUE_BLOCK, "selected_option") or {}).get("value"),
             public=bool(_field(state, CommendIds.SHARE_BLOCK, "selected_options")),
         )
+        # The form's errors must come back in the ack, so it is checked by reading
+        # (which never waits for a writer), answered, and then stored.
         try:
-            outcome = _commend(deps, client, request)
+            check(
+                db=deps.db,
+                framework=deps.framework,
+                request=request,
+                is_bot=partial(is_bot, client),
+            )
         except InvalidInput as error:
             errors = {FIELD_BLOCKS[name].value: text for name, text in error.field_errors.items()}
             ack(response_action="errors", errors=errors)
@@ -86,6 +96,15 @@ def register(app: App, deps: Deps) -> None:
             )
             return
         ack()
+        try:
+            outcome = _commend(deps, client, request)
+        except (InvalidInput, NotOnRoster) as error:  # the roster changed in between
+            reason = str(error) or _not_on_roster(deps)["text"]
+            client.chat_postMessage(
+                channel=request.author_slack_id,
+                **render("notice", text=f"Your commendation was not sent: {reason}", warning=True),
+            )
+            return
         _deliver(deps, client, outcome)
 
     app.command(COMMAND)(commend_command)
@@ -103,7 +122,9 @@ def _commend(deps: Deps, client: WebClient, request: CommendRequest) -> CommendO
 
 
 def _deliver(deps: Deps, client: WebClient, outcome: CommendOutcome) -> None:
-    deliver(db=deps.db, client=client, now=deps.clock(), only=outcome.outbox_ids)
+    deps.delivery_pool.submit(
+        deliver, db=deps.db, client=client, now=deps.clock(), only=outcome.outbox_ids
+    )
 
 
 def _modal(deps: Deps) -> dict[str, Any]:

@@ -22,6 +22,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
+        self._reader = self.engine.execution_options(staffroom_read_only=True)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -33,6 +34,15 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reading only: on SQLite it never waits for a writer."""
+        with Session(self._reader, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (safe to run every start)."""
@@ -66,16 +76,35 @@ def _make_engine(url: str) -> Engine:
         if memory:
             kwargs["poolclass"] = StaticPool
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    # Bolt's listener threads, the delivery pool and the scheduler share the pool.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from pysqlite (SQLAlchemy's documented recipe) so
+    # that `_sqlite_begin` decides how each transaction starts.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL cannot corrupt the database; it syncs at checkpoints, not
+    # on every commit (a power cut may lose the last commits, an app crash never).
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A deferred transaction that reads and then writes cannot wait for another
+    # writer in WAL mode: SQLite fails it at once with "database is locked".
+    # Taking the write lock up front makes concurrent writers queue instead;
+    # readers need no lock and see the last commit.
+    if connection.get_execution_options().get("staffroom_read_only"):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

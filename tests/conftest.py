@@ -94,19 +94,36 @@ def settings(fake_slack: FakeSlack, database: Database) -> Settings:
 
 
 @pytest.fixture
-def deps(settings: Settings, framework: Framework, database: Database, clock: Clock) -> Deps:
-    return Deps(settings=settings, framework=framework, db=database, clock=clock)
+def pools() -> Iterator[tuple[TrackingExecutor, TrackingExecutor]]:
+    """Bolt's listener pool and the delivery pool, both drainable by tests."""
+    listeners, deliveries = TrackingExecutor(), TrackingExecutor()
+    yield listeners, deliveries
+    for pool in (listeners, deliveries):
+        pool.drain()  # work after ack must finish before the database goes
+        pool.shutdown()
 
 
 @pytest.fixture
-def slack(deps: Deps, fake_slack: FakeSlack) -> Iterator[SlackSender]:
+def deps(
+    settings: Settings,
+    framework: Framework,
+    database: Database,
+    clock: Clock,
+    pools: tuple[TrackingExecutor, TrackingExecutor],
+) -> Deps:
+    return Deps(
+        settings=settings, framework=framework, db=database, clock=clock, delivery_pool=pools[1]
+    )
+
+
+@pytest.fixture
+def slack(
+    deps: Deps, fake_slack: FakeSlack, pools: tuple[TrackingExecutor, TrackingExecutor]
+) -> Iterator[SlackSender]:
     """Slack's side of the conversation: signed requests to the app's real HTTP endpoint."""
-    executor = TrackingExecutor()
-    asgi = create_asgi_app(create_app(deps, listener_executor=executor), deps.db)
+    asgi = create_asgi_app(create_app(deps, listener_executor=pools[0]), deps.db)
     with TestClient(asgi, base_url="http://staffroom.test") as http:
-        yield SlackSender(http, fake_slack.response_url(), executor)
-    executor.drain()  # work Bolt runs after ack must finish before the database goes
-    executor.shutdown()
+        yield SlackSender(http, fake_slack.response_url(), pools)
 
 
 @dataclass

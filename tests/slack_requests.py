@@ -49,14 +49,15 @@ class TrackingExecutor(ThreadPoolExecutor):
 class SlackSender:
     """Sends what Slack would send to `/slack/events`, through a real HTTP client."""
 
-    def __init__(self, http: Any, response_url: str, executor: TrackingExecutor) -> None:
+    def __init__(self, http: Any, response_url: str, pools: tuple[TrackingExecutor, ...]) -> None:
         self.http = http
         self.response_url = response_url
-        self.executor = executor
+        self.pools = pools
 
     def drain(self) -> None:
-        """Wait for everything the app does after acknowledging (DMs, replies)."""
-        self.executor.drain()
+        """Wait for everything the app does after acknowledging (replies, then DMs)."""
+        for pool in self.pools:
+            pool.drain()
 
     def post(
         self,

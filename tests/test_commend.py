@@ -111,6 +111,7 @@ def test_quick_commend_bad_input_is_refused_and_nothing_stored(
     response = slack.command("/commend", text, user_id="UALICE")
 
     assert response.status_code == 200
+    assert response.text == ""  # answered at once; the refusal follows by response_url
     slack.drain()
     (answer,) = fake_slack.responses()
     assert answer["response_type"] == "ephemeral"
@@ -136,7 +137,9 @@ def test_author_not_on_roster_is_told_and_nothing_stored(slack, fake_slack, deps
     slack.command("/commend", "<@UBOB> thanks", user_id="UVISITOR")
 
     slack.drain()
-    assert "not on the staff roster" in fake_slack.responses()[0]["text"]
+    (answer,) = fake_slack.responses()
+    assert answer["response_type"] == "ephemeral"
+    assert "not on the staff roster" in answer["text"]
     slack.drain()
     assert fake_slack.calls_to("chat.postMessage") == []
     with deps.db.session() as session:

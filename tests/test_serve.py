@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from tests.slack_requests import SIGNING_SECRET, command_payload, signed_headers
