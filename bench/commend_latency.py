@@ -38,8 +38,8 @@ import httpx2 as httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fake_slack import FakeSlack  # noqa: E402
-from tests.slack_requests import SIGNING_SECRET, command_payload, signed_headers  # noqa: E402
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import SIGNING_SECRET, command_payload, signed_headers
 
 STAFF = 40
 

@@ -62,6 +62,7 @@ def commend(
     """Validate, record and queue the messages, all in one transaction."""
     with db.session() as session:
         author, recipients = _checked(session, framework, request, is_bot)
+        assert author.id is not None
         commendation = add_commendation(
             session=session,
             commendation=Commendation(
