@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--email", required=True)
     export.set_defaults(run=_export)
 
+    erase = commands.add_parser("erase", help="erase a person's personal data")
+    erase.add_argument("--email", required=True)
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.set_defaults(run=_erase)
+
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(run=_migrate)
 
@@ -163,6 +168,28 @@ def _export(args: argparse.Namespace) -> int:
     _settings, framework, db = _start(Mode.OFFLINE)
     record = export_person(db=db, framework=framework, email=args.email)
     print(json.dumps(record, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from bot.erasure import erase_person
+
+    _settings, _framework, db = _start(Mode.OFFLINE)
+    email = args.email.strip().lower()
+    if not args.yes:
+        print(f"This erases the personal data of {email} and cannot be undone.")
+        try:
+            answer = input("Type the email address again to confirm: ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() != email:
+            raise StaffroomError("not confirmed: nothing was erased")
+    report = erase_person(db=db, email=email, now=utc_now())
+    print(
+        f"erased {email}: {report.commendations} commendation(s) blanked, "
+        f"{report.outbox_messages} message(s) removed. Remove them from the roster CSV too, "
+        "or the next import adds them again."
+    )
     return 0
 
 

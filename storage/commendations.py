@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from storage.models import Commendation, CommendationRecipient, Staff
@@ -78,3 +78,26 @@ def count_received(*, session: Session, staff_id: int) -> int:
     return session.exec(
         select(func.count()).where(CommendationRecipient.staff_id == staff_id)
     ).one()
+
+
+def ids_involving(*, session: Session, staff_id: int) -> list[int]:
+    """Ids of the commendations a person wrote or received."""
+    given = select(Commendation.id).where(Commendation.author_id == staff_id)
+    received = select(CommendationRecipient.commendation_id).where(
+        CommendationRecipient.staff_id == staff_id
+    )
+    return sorted(
+        {cid for cid in session.exec(given).all() if cid is not None}
+        | set(session.exec(received).all())
+    )
+
+
+def erase_messages(*, session: Session, commendation_ids: Sequence[int]) -> None:
+    """Blank the words of these commendations; who, when and which value stay as counts."""
+    if commendation_ids:
+        session.execute(
+            update(Commendation)
+            .where(col(Commendation.id).in_(list(commendation_ids)))
+            .values(message="")
+            .execution_options(synchronize_session=False)
+        )

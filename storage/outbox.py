@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -124,3 +124,14 @@ def count_by_status(*, session: Session) -> dict[str, int]:
         select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
     ).all()
     return {str(status): count for status, count in rows}
+
+
+def delete_messages(*, session: Session, key_prefixes: Sequence[str], channel: str | None) -> int:
+    """Delete queued and sent messages under these key prefixes, or to this channel."""
+    conditions = [col(OutboxMessage.key).startswith(prefix) for prefix in key_prefixes]
+    if channel:
+        conditions.append(col(OutboxMessage.channel) == channel)
+    if not conditions:
+        return 0
+    result = session.execute(delete(OutboxMessage).where(or_(*conditions)))
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -46,13 +46,20 @@ def framework() -> Framework:
 def _postgres() -> Iterator[Database]:
     if not TEST_DATABASE_URL:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (set by .ci/run)")
-    db = Database(TEST_DATABASE_URL)
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+    # A schema of this run's own, so runs sharing the database cannot collide.
+    schema = f"staffroom_test_{os.getpid()}"
+    admin = Database(TEST_DATABASE_URL)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in TEST_DATABASE_URL else "?"
+    db = Database(f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}")
     db.migrate()
     yield db
     db.dispose()
+    with admin.engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime
 
@@ -224,3 +225,49 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
     assert given["to"] == "alice@school.example" and given["message"] == "you're welcome & thanks"
     for name in ("feedback_given", "feedback_received", "visits", "star_projects", "ladder"):
         assert record[name] == []
+
+
+# --- erase (PRODUCT §3.2) ----------------------------------------------------
+
+
+@pytest.mark.usefixtures("school")
+def test_erase_blanks_the_person_and_their_commendations_keeping_counts(env, capsys, slack, deps):
+    from storage.commendations import commendations_given
+    from storage.outbox import count_by_status
+
+    slack.command("/commend", "<@UBOB> thanks for covering my duty", user_id="UALICE")
+    slack.command("/commend", "<@UCAROL> lovely assembly", user_id="UALICE")
+    slack.drain()
+
+    code, out, _ = _run(capsys, "erase", "--email", "bob@school.example", "--yes")
+
+    assert code == 0
+    assert out.startswith(
+        "erased bob@school.example: 1 commendation(s) blanked, 3 message(s) removed"
+    )
+    code, _, err = _run(capsys, "export", "--email", "bob@school.example")
+    assert code == 2 and "nobody with email bob@school.example" in err
+    _, out, _ = _run(capsys, "export", "--email", "alice@school.example")
+    given = json.loads(out)["commendations_given"]
+    assert [(g["to"], g["message"]) for g in given] == [
+        ("erased-4@erased.invalid", ""),
+        ("carol@school.example", "lovely assembly"),
+    ]
+    with deps.db.session() as session:
+        assert len(commendations_given(session=session, staff_id=3)) == 2  # counts stay
+        assert count_by_status(session=session) == {"sent": 3}  # Carol's commendation only
+
+
+@pytest.mark.usefixtures("school")
+def test_erase_asks_for_confirmation(env, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("someone-else@school.example\n"))
+    code, _, err = _run(capsys, "erase", "--email", "bob@school.example")
+    assert code == 2 and err == "staffroom: not confirmed: nothing was erased\n"
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal, as under cron or CI
+    code, _, err = _run(capsys, "erase", "--email", "bob@school.example")
+    assert code == 2 and "nothing was erased" in err
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("BOB@school.example\n"))
+    code, out, _ = _run(capsys, "erase", "--email", "bob@school.example")
+    assert code == 0 and "erased bob@school.example" in out
