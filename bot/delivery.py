@@ -18,6 +18,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from messages import render
 from storage.db import Database
@@ -71,7 +72,7 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
-def enqueue(*, session: Any, deliveries: Sequence[Delivery], now: datetime) -> list[int]:
+def enqueue(*, session: Session, deliveries: Sequence[Delivery], now: datetime) -> list[int]:
     """Render and queue each delivery in the caller's transaction; keys already queued are kept."""
     return [
         add_once(

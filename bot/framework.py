@@ -16,7 +16,15 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import FrameworkError
 
@@ -171,23 +179,15 @@ class Framework(_Strict):
             )
         return channel
 
-    @field_validator("values")
+    @field_validator("values", "ratings", "checkpoints")
     @classmethod
-    def _value_codes_unique(cls, values: list[Value]) -> list[Value]:
-        _require_unique([v.code for v in values], "value code")
-        return values
-
-    @field_validator("ratings")
-    @classmethod
-    def _rating_codes_unique(cls, ratings: list[Rating]) -> list[Rating]:
-        _require_unique([r.code for r in ratings], "rating code")
-        return ratings
-
-    @field_validator("checkpoints")
-    @classmethod
-    def _checkpoint_keys_unique(cls, checkpoints: list[Checkpoint]) -> list[Checkpoint]:
-        _require_unique([c.key for c in checkpoints], "checkpoint key")
-        return checkpoints
+    def _keys_unique(
+        cls, items: list[Value] | list[Rating] | list[Checkpoint], info: ValidationInfo
+    ) -> list[Value] | list[Rating] | list[Checkpoint]:
+        key = "key" if info.field_name == "checkpoints" else "code"
+        kind = (info.field_name or "item").removesuffix("s")
+        _require_unique([getattr(item, key) for item in items], f"{kind} {key}")
+        return items
 
     @field_validator("ladder")
     @classmethod

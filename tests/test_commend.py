@@ -15,6 +15,24 @@ from storage.outbox import count_by_status
 pytestmark = pytest.mark.usefixtures("school")
 
 
+def _modal_view(deps):
+    return render(
+        "commend_modal",
+        values=deps.framework.values,
+        channel="#celebrations",
+        max_recipients=10,
+        max_message=3000,
+    )
+
+
+def _assert_nothing_sent_or_stored(slack, fake_slack, deps):
+    slack.drain()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    with deps.db.session() as session:
+        assert commendations_given(session=session, staff_id=3) == []
+        assert count_by_status(session=session) == {}
+
+
 def _outbox(deps) -> dict[str, int]:
     with deps.db.session() as session:
         return count_by_status(session=session)
@@ -116,11 +134,7 @@ def test_quick_commend_bad_input_is_refused_and_nothing_stored(
     (answer,) = fake_slack.responses()
     assert answer["response_type"] == "ephemeral"
     assert reply in answer["text"]
-    slack.drain()
-    assert fake_slack.calls_to("chat.postMessage") == []
-    with deps.db.session() as session:
-        assert commendations_given(session=session, staff_id=3) == []
-        assert count_by_status(session=session) == {}
+    _assert_nothing_sent_or_stored(slack, fake_slack, deps)
 
 
 def test_message_of_exactly_3000_characters_is_accepted(slack, fake_slack):
@@ -140,10 +154,7 @@ def test_author_not_on_roster_is_told_and_nothing_stored(slack, fake_slack, deps
     (answer,) = fake_slack.responses()
     assert answer["response_type"] == "ephemeral"
     assert "not on the staff roster" in answer["text"]
-    slack.drain()
-    assert fake_slack.calls_to("chat.postMessage") == []
-    with deps.db.session() as session:
-        assert count_by_status(session=session) == {}
+    _assert_nothing_sent_or_stored(slack, fake_slack, deps)
 
 
 def test_bad_or_stale_signature_is_refused(slack, fake_slack):
@@ -229,13 +240,7 @@ def test_commend_without_text_opens_the_modal(slack, fake_slack):
 
 
 def test_modal_submission_shares_in_celebrations_with_value(slack, fake_slack, deps):
-    view = render(
-        "commend_modal",
-        values=deps.framework.values,
-        channel="#celebrations",
-        max_recipients=10,
-        max_message=3000,
-    )
+    view = _modal_view(deps)
     response = slack.view_submission(
         view,
         _modal_values(["UBOB", "UCAROL"], "A <great> assembly & more", value="P", share=True),
@@ -272,33 +277,18 @@ def test_modal_submission_shares_in_celebrations_with_value(slack, fake_slack, d
 def test_modal_bad_input_gets_field_errors_and_nothing_stored(
     slack, fake_slack, deps, users, message, value, block, error
 ):
-    view = render(
-        "commend_modal",
-        values=deps.framework.values,
-        channel="#celebrations",
-        max_recipients=10,
-        max_message=3000,
-    )
+    view = _modal_view(deps)
     response = slack.view_submission(view, _modal_values(users, message, value), user_id="UALICE")
 
     assert response.status_code == 200
     answer = response.json()
     assert answer["response_action"] == "errors"
     assert error in answer["errors"][block]
-    slack.drain()
-    assert fake_slack.calls_to("chat.postMessage") == []
-    with deps.db.session() as session:
-        assert count_by_status(session=session) == {}
+    _assert_nothing_sent_or_stored(slack, fake_slack, deps)
 
 
 def test_modal_reports_every_bad_field_at_once(slack, deps):
-    view = render(
-        "commend_modal",
-        values=deps.framework.values,
-        channel="#celebrations",
-        max_recipients=10,
-        max_message=3000,
-    )
+    view = _modal_view(deps)
     response = slack.view_submission(view, _modal_values([], ""), user_id="UALICE")
 
     assert set(response.json()["errors"]) == {CommendIds.RECIPIENTS_BLOCK, CommendIds.MESSAGE_BLOCK}

@@ -54,6 +54,16 @@ def _staffroom(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
+def _serve(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 @pytest.fixture
 def admin_env(database, fake_slack, tmp_path) -> dict[str, str]:
     for user_id, email in [
@@ -78,13 +88,7 @@ def admin_env(database, fake_slack, tmp_path) -> dict[str, str]:
 def server(admin_env, tmp_path) -> Iterator[str]:
     imported = _staffroom(admin_env, "import-staff", str(tmp_path / "staff.csv"))
     assert imported.returncode == 0, imported.stderr
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=admin_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = _serve(admin_env)
     base = f"http://127.0.0.1:{admin_env['PORT']}"
 
     def healthy() -> bool:
@@ -152,13 +156,7 @@ def test_socket_mode_is_chosen_by_the_app_token_and_uses_slack_api_url(admin_env
     env = {**admin_env, "SLACK_APP_TOKEN": "xapp-test"}
     del env["SLACK_SIGNING_SECRET"]  # not needed in Socket Mode
     fake_slack.script("apps.connections.open", error="invalid_auth", times=50)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = _serve(env)
     try:
         _until(lambda: fake_slack.calls_to("apps.connections.open"), 30, "apps.connections.open")
     finally:
