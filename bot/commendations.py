@@ -7,16 +7,15 @@ when the author chose to share) in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.delivery import Delivery, enqueue
-from bot.errors import InvalidInput, NotOnRoster
+from bot.errors import InvalidInput
 from bot.framework import Framework
-from messages import slack_escape
+from bot.people import IsBot, acting_person, mention, not_on_roster_reason
 from storage.commendations import add_commendation, count_received, recent_received
 from storage.db import Database
 from storage.models import Commendation, Staff
@@ -44,10 +43,6 @@ class CommendRequest:
 class CommendOutcome:
     commendation_id: int
     outbox_ids: list[int]
-
-
-# Whether a Slack user id that is not on the roster belongs to a bot (asked only then).
-IsBot = Callable[[str], bool]
 
 
 def check(*, db: Database, framework: Framework, request: CommendRequest, is_bot: IsBot) -> None:
@@ -86,9 +81,7 @@ def commend(
 def _checked(
     session: Session, framework: Framework, request: CommendRequest, is_bot: IsBot
 ) -> tuple[Staff, list[Staff]]:
-    author = staff_by_slack_id(session=session, slack_user_id=request.author_slack_id)
-    if author is None or author.id is None or not author.active:
-        raise NotOnRoster()
+    author = acting_person(session, request.author_slack_id)
     found = staff_by_slack_ids(session=session, slack_user_ids=request.recipient_slack_ids)
     return author, _validate(request, framework, author, found, is_bot)
 
@@ -116,7 +109,7 @@ def _validate(
     else:
         outsiders = [uid for uid in ids if uid not in found or not found[uid].active]
         if outsiders:
-            errors[RECIPIENTS] = _outsider_message(outsiders[0], is_bot)
+            errors[RECIPIENTS] = not_on_roster_reason(outsiders[0], is_bot, "commended")
 
     message = request.message.strip()
     if not message:
@@ -132,12 +125,6 @@ def _validate(
     return [found[uid] for uid in ids]
 
 
-def _outsider_message(slack_id: str, is_bot: IsBot) -> str:
-    if is_bot(slack_id):
-        return f"<@{slack_id}> is a bot: only colleagues on the staff roster can be commended."
-    return f"<@{slack_id}> is not on the staff roster, so they can't be commended yet."
-
-
 def _deliveries(
     commendation: Commendation,
     author: Staff,
@@ -148,17 +135,17 @@ def _deliveries(
     key = f"commend:{commendation.id}"
     value = framework.value(commendation.value) if commendation.value else None
     common = {
-        "author": _mention(author),
+        "author": mention(author),
         "message": commendation.message,
         "value_name": value.name if value else None,
         "public": commendation.public,
         "channel": framework.celebrations_channel,
     }
-    mentions = [_mention(r) for r in recipients]
+    mentions = [mention(r) for r in recipients]
     deliveries = []
-    for recipient, mention in zip(recipients, mentions, strict=True):
+    for recipient, named in zip(recipients, mentions, strict=True):
         if recipient.slack_user_id:
-            others = [m for m in mentions if m != mention]
+            others = [m for m in mentions if m != named]
             deliveries.append(
                 Delivery(
                     key=f"{key}:to:{recipient.id}",
@@ -175,7 +162,7 @@ def _deliveries(
                     key=f"{key}:copy:{appraiser.id}",
                     channel=appraiser.slack_user_id,
                     template="commend_copy",
-                    context={**common, "appraisees": [_mention(s) for s in appraisees]},
+                    context={**common, "appraisees": [mention(s) for s in appraisees]},
                 )
             )
     if author.slack_user_id:
@@ -205,10 +192,6 @@ def _by_appraiser(recipients: list[Staff]) -> dict[int, list[Staff]]:
         if person.appraiser_id is not None:
             groups.setdefault(person.appraiser_id, []).append(person)
     return groups
-
-
-def _mention(person: Staff) -> str:
-    return f"<@{person.slack_user_id}>" if person.slack_user_id else slack_escape(person.name)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
+from bot.calendar import SchoolCalendar
 from bot.config import Settings
 from bot.framework import Framework
 from storage.db import Database
@@ -28,3 +30,7 @@ class Deps:
     delivery_pool: Executor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="delivery")
     )
+
+    @cached_property
+    def calendar(self) -> SchoolCalendar:
+        return SchoolCalendar(self.framework)

@@ -37,3 +37,7 @@ class InvalidInput(StaffroomError):
     def __init__(self, field_errors: dict[str, str]) -> None:
         super().__init__(" ".join(field_errors.values()))
         self.field_errors = field_errors
+
+
+class NotAllowed(StaffroomError):
+    """The person asked for something they may not see or do."""

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+
+from sqlmodel import Session
 
 from bot.errors import StaffroomError
 from bot.framework import Framework
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
-from storage.models import Commendation
+from storage.feedback import (
+    feedback_by_ids,
+    feedback_given,
+    feedback_received,
+    standards_of,
+    visits_involving,
+)
+from storage.models import Commendation, Feedback, FeedbackStandard, Staff, Visit
 from storage.staff import staff_by_email, staff_by_ids
 
 
@@ -18,33 +28,48 @@ def export_person(*, db: Database, framework: Framework, email: str) -> dict[str
         person = staff_by_email(session=session, email=email)
         if person is None or person.id is None:
             raise StaffroomError(f"nobody with email {email.strip().lower()} is on the roster")
-        given = commendations_given(session=session, staff_id=person.id)
-        received = commendations_received(session=session, staff_id=person.id)
-        recipients = recipient_ids_of(
-            session=session, commendation_ids=[c.id for c in given if c.id]
+        return _Export(session, framework, person).record()
+
+
+class _Export:
+    """Reads everything about one person once, then shapes it as the contract says."""
+
+    def __init__(self, session: Session, framework: Framework, person: Staff) -> None:
+        assert person.id is not None
+        self.framework = framework
+        self.person = person
+        self.given = commendations_given(session=session, staff_id=person.id)
+        self.received = commendations_received(session=session, staff_id=person.id)
+        self.recipients = recipient_ids_of(
+            session=session, commendation_ids=[c.id for c in self.given if c.id]
         )
-        people = staff_by_ids(
+        self.feedback_given = feedback_given(session=session, staff_id=person.id)
+        self.feedback_received = feedback_received(session=session, staff_id=person.id)
+        feedback = [*self.feedback_given, *self.feedback_received]
+        self.standards = standards_of(
+            session=session, feedback_ids=[f.id for f in feedback if f.id]
+        )
+        self.visits = visits_involving(session=session, staff_id=person.id)
+        written = feedback_by_ids(
             session=session,
-            ids=[person.appraiser_id or 0]
-            + [c.author_id for c in received]
-            + [sid for ids in recipients.values() for sid in ids],
+            ids=[v.written_feedback_id for v in self.visits if v.written_feedback_id],
         )
+        self.written_at = {fid: _iso(f.created_at) for fid, f in written.items()}
+        self.people = staff_by_ids(session=session, ids=self._people_named(feedback))
 
-        def email_of(staff_id: int | None) -> str | None:
-            return people[staff_id].email if staff_id in people else None
+    def _people_named(self, feedback: Iterable[Feedback]) -> list[int]:
+        ids = [self.person.appraiser_id or 0]
+        ids += [c.author_id for c in self.received]
+        ids += [sid for recipients in self.recipients.values() for sid in recipients]
+        ids += [i for f in feedback for i in (f.observer_id, f.observee_id)]
+        ids += [i for v in self.visits for i in (v.observer_id, v.observee_id)]
+        return ids
 
-        def value_name(c: Commendation) -> str | None:
-            value = framework.value(c.value) if c.value else None
-            return value.name if value else c.value
+    def email_of(self, staff_id: int | None) -> str | None:
+        return self.people[staff_id].email if staff_id in self.people else None
 
-        def common(c: Commendation) -> dict[str, Any]:
-            return {
-                "message": c.message,
-                "value": value_name(c),
-                "public": c.public,
-                "created_at": _iso(c.created_at),
-            }
-
+    def record(self) -> dict[str, Any]:
+        person = self.person
         return {
             "staff": {
                 "email": person.email,
@@ -52,22 +77,64 @@ def export_person(*, db: Database, framework: Framework, email: str) -> dict[str
                 "school": person.school,
                 "role": person.role.value,
                 "grade": person.grade,
-                "appraiser_email": email_of(person.appraiser_id),
+                "appraiser_email": self.email_of(person.appraiser_id),
                 "slack_user_id": person.slack_user_id,
             },
             "commendations_given": [
-                {"to": email_of(to), **common(c)} for c in given for to in recipients[c.id or 0]
+                {"to": self.email_of(to), **self._commendation(c)}
+                for c in self.given
+                for to in self.recipients[c.id or 0]
             ],
             "commendations_received": [
-                {"from": email_of(c.author_id), **common(c)} for c in received
+                {"from": self.email_of(c.author_id), **self._commendation(c)} for c in self.received
             ],
-            # Recorded by features still to come (feedback, visits, STAR, ladder):
-            # present and empty, as the contract requires every list.
-            "feedback_given": [],
-            "feedback_received": [],
-            "visits": [],
+            "feedback_given": [
+                {"observee": self.email_of(f.observee_id), **self._feedback(f)}
+                for f in self.feedback_given
+            ],
+            "feedback_received": [
+                {"observer": self.email_of(f.observer_id), **self._feedback(f)}
+                for f in self.feedback_received
+            ],
+            "visits": [self._visit(v) for v in self.visits],
+            # Recorded by features still to come (STAR, ladder): present and empty,
+            # as the contract requires every list.
             "star_projects": [],
             "ladder": [],
+        }
+
+    def _commendation(self, c: Commendation) -> dict[str, Any]:
+        value = self.framework.value(c.value) if c.value else None
+        return {
+            "message": c.message,
+            "value": value.name if value else c.value,
+            "public": c.public,
+            "created_at": _iso(c.created_at),
+        }
+
+    def _feedback(self, f: Feedback) -> dict[str, Any]:
+        rows: list[FeedbackStandard] = self.standards[f.id or 0]
+        return {
+            "observed_on": f.observed_on.isoformat(),
+            "context": f.context.value,
+            "context_detail": f.context_detail,
+            "standards": [row.code for row in rows],
+            "ratings": {row.code: row.rating for row in rows if row.rating},
+            "strengths": f.strengths,
+            "development": f.development,
+            "next_steps": f.next_steps,
+            "created_at": _iso(f.created_at),
+        }
+
+    def _visit(self, v: Visit) -> dict[str, Any]:
+        return {
+            "observer": self.email_of(v.observer_id),
+            "observee": self.email_of(v.observee_id),
+            "visited_on": v.visited_on.isoformat(),
+            "verbal_due": v.verbal_due.isoformat(),
+            "written_due": v.written_due.isoformat(),
+            "verbal_given_at": _iso(v.verbal_given_at) if v.verbal_given_at else None,
+            "written_feedback_at": self.written_at.get(v.written_feedback_id or 0),
         }
 
 

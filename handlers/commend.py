@@ -20,10 +20,10 @@ from bot.commendations import (
     check,
     commend,
 )
-from bot.delivery import deliver
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotOnRoster
 from bot.mentions import parse_command_text
+from handlers.outbox import send_soon
 from handlers.slack_users import is_bot
 from messages import render
 from messages.ids import CommendIds
@@ -63,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
         except NotOnRoster:
             respond(response_type="ephemeral", **_not_on_roster(deps))
             return
-        _deliver(deps, client, outcome)
+        send_soon(deps, client, outcome.outbox_ids)
 
     def commend_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
@@ -102,10 +102,10 @@ def register(app: App, deps: Deps) -> None:
             reason = str(error) or _not_on_roster(deps)["text"]
             client.chat_postMessage(
                 channel=request.author_slack_id,
-                **render("notice", text=f"Your commendation was not sent: {reason}", warning=True),
+                **render("not_sent", what="commendation", reason=reason),
             )
             return
-        _deliver(deps, client, outcome)
+        send_soon(deps, client, outcome.outbox_ids)
 
     app.command(COMMAND)(commend_command)
     app.view(CommendIds.MODAL.value)(commend_submitted)
@@ -118,12 +118,6 @@ def _commend(deps: Deps, client: WebClient, request: CommendRequest) -> CommendO
         request=request,
         now=deps.clock(),
         is_bot=partial(is_bot, client),
-    )
-
-
-def _deliver(deps: Deps, client: WebClient, outcome: CommendOutcome) -> None:
-    deps.delivery_pool.submit(
-        deliver, db=deps.db, client=client, now=deps.clock(), only=outcome.outbox_ids
     )
 
 

@@ -14,3 +14,21 @@ class CommendIds(StrEnum):
     SHARE_BLOCK = "commend_share"
     SHARE_ACTION = "commend_share_choice"
     SHARE_OPTION = "share"
+
+
+class FeedbackIds(StrEnum):
+    SUBJECT_MODAL = "feedback_subject"
+    STANDARDS_MODAL = "feedback_standards"
+    WRITE_MODAL = "feedback_write"
+    OBSERVEE_BLOCK = "fb_observee"
+    OBSERVED_ON_BLOCK = "fb_observed_on"
+    CONTEXT_BLOCK = "fb_context"
+    DETAIL_BLOCK = "fb_detail"
+    STANDARDS_BLOCK = "fb_standards"
+    RATING_BLOCK_PREFIX = "fb_rating_"
+    STRENGTHS_BLOCK = "fb_strengths"
+    DEVELOPMENT_BLOCK = "fb_development"
+    NEXT_STEPS_BLOCK = "fb_next_steps"
+    INPUT = "value"  # each input block holds one element; this is its action_id
+    VISIT_VERBAL = "visit_verbal_given"
+    VISIT_WRITE = "visit_write_feedback"

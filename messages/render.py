@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from messages.ids import CommendIds
+from messages.ids import CommendIds, FeedbackIds
 
 # Mentions Slack itself writes (<@U123>) survive escaping so people stay linked;
 # anything else in angle brackets (<!channel>, links) is shown as typed.
@@ -63,6 +63,10 @@ def local_date(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%-d %B %Y")
 
 
+def long_date(day: date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
 def people(mentions: list[str]) -> str:
     """'<@A>', '<@A> and <@B>', '<@A>, <@B> and <@C>'."""
     if len(mentions) <= 1:
@@ -85,16 +89,18 @@ def _environment() -> Environment:
     env.filters["truncate_to"] = truncate
     env.filters["local_date"] = local_date
     env.filters["people"] = people
+    env.filters["long_date"] = long_date
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     env.globals["CommendIds"] = CommendIds
+    env.globals["FeedbackIds"] = FeedbackIds
     return env
 
 
-def render(name: str, **context: Any) -> dict[str, Any]:
-    """Render `templates/<name>.json.j2` to a dict."""
-    rendered = _environment().get_template(f"{name}.json.j2").render(**context)
+def render(template: str, /, **context: Any) -> dict[str, Any]:
+    """Render `templates/<template>.json.j2` to a dict."""
+    rendered = _environment().get_template(f"{template}.json.j2").render(**context)
     try:
         result: dict[str, Any] = json.loads(rendered)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"template {name} rendered invalid JSON: {exc}") from exc
+        raise ValueError(f"template {template} rendered invalid JSON: {exc}") from exc
     return result
