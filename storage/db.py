@@ -37,12 +37,13 @@ class Database:
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
-        """A session for reading only: on SQLite it never waits for a writer."""
+        """A session for reading only: on SQLite it never waits for a writer.
+
+        Closing ends its transaction without expiring what it loaded, so the
+        objects stay readable afterwards.
+        """
         with Session(self._reader, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (safe to run every start)."""

@@ -103,6 +103,32 @@ class SlackSender:
         }
         return self.post(urlencode({"payload": json.dumps(payload)}))
 
+    def click(
+        self, action_id: str, value: str, *, user_id: str, message: dict[str, Any] | None = None
+    ) -> Any:
+        """A button pressed in a message the app sent (block_actions)."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": user_id, "team_id": "T1"},
+            "api_app_id": "A1",
+            "trigger_id": "2.3.4",
+            "response_url": self.response_url,
+            "container": {"type": "message", "channel_id": "D0DM", "message_ts": "1.0"},
+            "channel": {"id": "D0DM"},
+            "message": message or {"ts": "1.0", "text": ""},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "action_ts": "1.1",
+                }
+            ],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
     def event(self, event: dict[str, Any], *, event_id: str = "Ev1") -> Any:
         body = json.dumps(
             {
