@@ -8,11 +8,13 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.commendations import praise_for
+from bot.feedback import feedback_about
 from bot.deps import Deps
 from messages import render
 from messages.render import local_date
 
 EVENTS = ("app_home_opened",)
+FEEDBACK_SHOWN = 3
 
 
 def register(app: App, deps: Deps) -> None:
@@ -20,6 +22,16 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab") != "home":
             return
         summary = praise_for(db=deps.db, slack_user_id=event["user"])
+        feedback = (
+            feedback_about(
+                db=deps.db,
+                framework=deps.framework,
+                viewer_slack_id=event["user"],
+                subject_slack_id=event["user"],
+            )[-FEEDBACK_SHOWN:]
+            if summary.on_roster
+            else []
+        )
         zone = deps.framework.timezone
         view = render(
             "home",
@@ -30,6 +42,7 @@ def register(app: App, deps: Deps) -> None:
                 {"author": p.author, "message": p.message, "when": local_date(p.created_at, zone)}
                 for p in summary.recent
             ],
+            feedback=list(reversed(feedback)),
         )
         client.views_publish(user_id=event["user"], view=view)
 

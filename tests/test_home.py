@@ -41,3 +41,15 @@ def test_messages_tab_publishes_nothing(slack, fake_slack):
     slack.event({"type": "app_home_opened", "user": "UBOB", "channel": "D1", "tab": "messages"})
     slack.drain()
     assert fake_slack.calls_to("views.publish") == []
+
+
+def test_home_lists_feedback_received(slack, fake_slack):
+    from tests.test_feedback import _complete
+
+    _complete(slack, fake_slack, user_id="UCAROL", strengths="Calm <start> to the lesson")
+    slack.event({"type": "app_home_opened", "user": "UBOB", "channel": "D1", "tab": "home"})
+    slack.drain()
+    view = fake_slack.calls_to("views.publish")[-1].params["view"]
+    assert view_problems(view) == []
+    texts = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+    assert "<@UCAROL>, lesson on 23 November 2026:\nCalm &lt;start&gt; to the lesson" in texts

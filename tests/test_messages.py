@@ -3,10 +3,11 @@ message and view the app renders, filled to the largest input the app accepts.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.feedback import FeedbackRecord, StandardView
 from messages import render, slack_escape
 from messages.limits import message_problems, view_problems
 from messages.render import chunks
@@ -122,14 +123,19 @@ def test_views_and_notices_are_within_limits(framework):
         on_roster=True,
         received_count=12,
         received=[{"author": "<@UA>", "message": LONGEST, "when": "23 November 2026"}] * 5,
+        feedback=[BIGGEST_FEEDBACK] * 3,
     )
     assert view_problems(home) == []
     assert (
-        view_problems(render("home", trust="T", on_roster=False, received_count=0, received=[]))
+        view_problems(
+            render("home", trust="T", on_roster=False, received_count=0, received=[], feedback=[])
+        )
         == []
     )
     assert (
-        view_problems(render("home", trust="T", on_roster=True, received_count=0, received=[]))
+        view_problems(
+            render("home", trust="T", on_roster=True, received_count=0, received=[], feedback=[])
+        )
         == []
     )
     assert message_problems(render("notice", text="Nope", warning=True)) == []
@@ -176,3 +182,95 @@ def test_local_date_uses_the_trust_time_zone():
 
     late_evening_utc = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 on 1 July in London
     assert local_date(late_evening_utc, "Europe/London") == "1 July 2026"
+
+
+BIGGEST_FEEDBACK = FeedbackRecord(
+    feedback_id=1,
+    observer="<@UA>",
+    observee="<@UB>",
+    observed_on=date(2026, 11, 23),
+    context="other",
+    context_detail="d" * 200,
+    standards=[
+        StandardView(code=f"QE{n}", name="n" * 200, rating="G*", rating_name="Gold")
+        for n in range(1, 5)
+    ],
+    strengths=LONGEST,
+    development=LONGEST,
+    next_steps=LONGEST,
+    created_at=datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
+)
+
+
+@pytest.mark.parametrize(
+    "template", ["feedback_received", "feedback_copy", "feedback_confirmation"]
+)
+@pytest.mark.parametrize("completes_visit", [True, False])
+def test_feedback_messages_are_within_limits_at_their_largest(template, completes_visit):
+    message = render(template, feedback=BIGGEST_FEEDBACK, completes_visit=completes_visit)
+    assert message_problems(message) == []
+
+
+def test_feedback_modals_are_within_limits_for_every_standard_set(framework):
+    assert (
+        view_problems(
+            render(
+                "feedback_subject_modal", observee="UB", observed_on="2026-11-23", max_detail=200
+            )
+        )
+        == []
+    )
+    summary = render(
+        "feedback_summary",
+        name="N" * 200,
+        context="other",
+        detail="d" * 200,
+        observed_on=date(2026, 11, 23),
+    )["text"]
+    for standard_set in framework.standard_sets.values():
+        groups = [
+            {
+                "label": "x" * 100,
+                "options": [
+                    {"code": s.code, "text": f"{s.code} {s.name}"} for s in standard_set.standards
+                ],
+            }
+        ]
+        view = render(
+            "feedback_standards_modal",
+            metadata="{}",
+            summary=summary,
+            set_name=standard_set.name,
+            max_standards=4,
+            groups=groups,
+        )
+        assert view_problems(view) == []
+        view = render(
+            "feedback_write_modal",
+            metadata="{}",
+            summary=summary,
+            standards=standard_set.standards[:4],
+            ratings=framework.ratings,
+            max_text=3000,
+        )
+        assert view_problems(view) == []
+
+
+@pytest.mark.parametrize("verbal_given", [True, False])
+@pytest.mark.parametrize("written", [True, False])
+def test_visit_message_is_valid_in_every_state(verbal_given, written):
+    message = render(
+        "visit_logged",
+        visit_id=7,
+        observee="<@UB>",
+        visited_on=date(2026, 12, 17),
+        verbal_due=date(2027, 1, 7),
+        written_due=date(2027, 1, 14),
+        verbal_given=verbal_given,
+        written=written,
+    )
+    assert message_problems(message) == []
+    buttons = [
+        b for block in message["blocks"] if block["type"] == "actions" for b in block["elements"]
+    ]
+    assert len(buttons) == (not verbal_given) + (not written)
