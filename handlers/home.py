@@ -8,8 +8,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.commendations import praise_for
-from bot.feedback import feedback_about
 from bot.deps import Deps
+from bot.feedback import feedback_about
 from messages import render
 from messages.render import local_date
 
