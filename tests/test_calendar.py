@@ -89,3 +89,26 @@ def test_academic_year(day, label, starts):
 def test_today_is_in_the_trust_time_zone(calendar):
     assert calendar.today(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == date(2026, 7, 1)
     assert calendar.today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2026, 12, 31)
+
+
+# The standard set feedback uses (bot.feedback), a pure rule like the calendar's.
+
+
+@pytest.mark.parametrize(
+    ("role", "context", "expected"),
+    [
+        ("teacher", "lesson", "teacher"),
+        ("leader", "lesson", "teacher"),
+        ("ta", "lesson", "ta"),
+        ("ta", "duty", "ta"),
+        ("support", "other", "support"),
+        ("governor", "lesson", "meetings"),
+        ("teacher", "meeting", "meetings"),
+        ("support", "meeting", "meetings"),
+    ],
+)
+def test_standard_set_by_role_and_context(framework, role, context, expected):
+    from bot.feedback import standard_set_for
+    from storage.models import FeedbackContext, Role
+
+    assert standard_set_for(framework, Role(role), FeedbackContext(context)) == expected
