@@ -19,7 +19,7 @@ from bot.calendar import AcademicYear, SchoolCalendar
 from bot.delivery import Delivery, enqueue
 from bot.errors import InvalidInput, NotAllowed
 from bot.framework import Framework, StandardSet
-from bot.people import IsBot, acting_person, colleague, mention
+from bot.people import IsBot, acting_person, active_appraiser, colleague, mention
 from bot.visibility import can_see
 from storage.db import Database
 from storage.feedback import (
@@ -187,7 +187,7 @@ def record_feedback(
             session.add(visit)
         assert feedback.id is not None
         record = _record(session, framework, feedback)
-        appraiser = _appraiser_of(session, checked.observee)
+        appraiser = active_appraiser(session, checked.observee)
         deliveries = _feedback_deliveries(record, checked, appraiser, visit)
         outbox_ids = enqueue(session=session, deliveries=deliveries, now=now)
         return FeedbackOutcome(
@@ -513,13 +513,6 @@ def _record(session: Session, framework: Framework, feedback: Feedback) -> Feedb
 def _standard_name(standard_set: StandardSet | None, code: str) -> str:
     standard = standard_set.get(code) if standard_set else None
     return standard.name if standard else code
-
-
-def _appraiser_of(session: Session, person: Staff) -> Staff | None:
-    if person.appraiser_id is None:
-        return None
-    appraiser = staff_by_ids(session=session, ids=[person.appraiser_id]).get(person.appraiser_id)
-    return appraiser if appraiser is not None and appraiser.active else None
 
 
 def _feedback_deliveries(

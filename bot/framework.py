@@ -31,6 +31,7 @@ from bot.errors import FrameworkError
 ROLES = ("teacher", "ta", "support", "leader", "governor")
 LADDER_LEVELS = 10
 SHEET_LEVELS = 8
+LADDER_CHECKPOINTS = ("sep", "mid", "jul")  # the ragging sheet's three columns
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -188,6 +189,23 @@ class Framework(_Strict):
         kind = (info.field_name or "item").removesuffix("s")
         _require_unique([getattr(item, key) for item in items], f"{kind} {key}")
         return items
+
+    @field_validator("checkpoints")
+    @classmethod
+    def _checkpoints_usable(cls, checkpoints: list[Checkpoint]) -> list[Checkpoint]:
+        missing = [key for key in LADDER_CHECKPOINTS if key not in {c.key for c in checkpoints}]
+        if missing:
+            raise ValueError(f"the ladder needs checkpoints {', '.join(missing)}")
+        for checkpoint in checkpoints:
+            # Months counted from September, so a window may cross New Year but not August.
+            opens = ((checkpoint.opens.month - 9) % 12, checkpoint.opens.day)
+            closes = ((checkpoint.closes.month - 9) % 12, checkpoint.closes.day)
+            if closes < opens:
+                raise ValueError(
+                    f"{checkpoint.key} closes before it opens in the academic year "
+                    "(September to August)"
+                )
+        return checkpoints
 
     @field_validator("ladder")
     @classmethod

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bot.errors import InvalidInput, NotOnRoster
 from messages import slack_escape
 from storage.models import Staff
-from storage.staff import staff_by_slack_id
+from storage.staff import staff_by_ids, staff_by_slack_id
 
 # Whether a Slack user id that is not on the roster belongs to a bot (asked only then).
 IsBot = Callable[[str], bool]
@@ -18,6 +18,14 @@ IsBot = Callable[[str], bool]
 def mention(person: Staff) -> str:
     """How a message names a person: a Slack mention, or their escaped name."""
     return f"<@{person.slack_user_id}>" if person.slack_user_id else slack_escape(person.name)
+
+
+def active_appraiser(session: Session, person: Staff) -> Staff | None:
+    """The person's appraiser, if they have one who is still on the roster."""
+    if person.appraiser_id is None:
+        return None
+    appraiser = staff_by_ids(session=session, ids=[person.appraiser_id]).get(person.appraiser_id)
+    return appraiser if appraiser is not None and appraiser.active else None
 
 
 def acting_person(session: Session, slack_user_id: str) -> Staff:

@@ -160,3 +160,27 @@ class Visit(SQLModel, table=True):
     verbal_given_at: datetime | None = _utc(nullable=True)
     written_feedback_id: int | None = Field(default=None, foreign_key="feedback.id", unique=True)
     created_at: datetime = _utc(nullable=False)
+
+
+class LadderSheet(SQLModel, table=True):
+    """A person's ragging sheet at one checkpoint of one academic year.
+
+    The sheet's colours follow from where its first gap is (bot.ladder), so the
+    gap is what is kept; `level_reached` is kept too, for counting in queries.
+    """
+
+    __tablename__ = "ladder_sheet"
+    __table_args__ = (
+        UniqueConstraint("staff_id", "academic_year", "checkpoint", name="uq_ladder_sheet"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    academic_year: str = Field(max_length=7, index=True)
+    checkpoint: str = Field(max_length=20)
+    gap_level: int | None = Field(default=None)
+    gap_index: int | None = Field(default=None)
+    level_reached: int
+    target_level: int | None = Field(default=None)
+    created_at: datetime = _utc(nullable=False)
+    updated_at: datetime = _utc(nullable=False)

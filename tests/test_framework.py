@@ -182,6 +182,17 @@ def _write(tmp_path: Path, mutate) -> Path:
             lambda d: d["working_hours"].update(start="18:00"),
             "working_hours: end must be after start",
         ),
+        (lambda d: d["checkpoints"].pop(1), "checkpoints: the ladder needs checkpoints mid"),
+        (
+            lambda d: d["checkpoints"][2].update(opens="07-21", closes="07-01"),
+            "jul closes before it opens",
+        ),
+        (
+            lambda d: d["checkpoints"].append(
+                {"key": "summer", "name": "S", "opens": "08-20", "closes": "09-05"}
+            ),
+            "summer closes before it opens",
+        ),
     ],
 )
 def test_broken_file_names_the_key_at_fault(tmp_path, mutate, fault):
