@@ -9,7 +9,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.errors import StaffroomError
-from bot.framework import Framework
+from bot.framework import SHEET_LEVELS, Framework
+from bot.ladder_sheets import sheet_of
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
 from storage.feedback import (
@@ -19,7 +20,8 @@ from storage.feedback import (
     standards_of,
     visits_involving,
 )
-from storage.models import Commendation, Feedback, FeedbackStandard, Staff, Visit
+from storage.ladder import sheets_of
+from storage.models import Commendation, Feedback, FeedbackStandard, LadderSheet, Staff, Visit
 from storage.staff import staff_by_email, staff_by_ids
 
 
@@ -56,6 +58,7 @@ class _Export:
         )
         self.written_at = {fid: _iso(f.created_at) for fid, f in written.items()}
         self.people = staff_by_ids(session=session, ids=self._people_named(feedback))
+        self.sheets = sheets_of(session=session, staff_id=person.id)
 
     def _people_named(self, feedback: Iterable[Feedback]) -> list[int]:
         ids = [self.person.appraiser_id or 0]
@@ -97,10 +100,10 @@ class _Export:
                 for f in self.feedback_received
             ],
             "visits": [self._visit(v) for v in self.visits],
-            # Recorded by features still to come (STAR, ladder): present and empty,
+            # STAR projects are recorded by a feature still to come: present and empty,
             # as the contract requires every list.
             "star_projects": [],
-            "ladder": [],
+            "ladder": [self._sheet(s) for s in self.sheets],
         }
 
     def _commendation(self, c: Commendation) -> dict[str, Any]:
@@ -135,6 +138,25 @@ class _Export:
             "written_due": v.written_due.isoformat(),
             "verbal_given_at": _iso(v.verbal_given_at) if v.verbal_given_at else None,
             "written_feedback_at": self.written_at.get(v.written_feedback_id or 0),
+        }
+
+    def _sheet(self, row: LadderSheet) -> dict[str, Any]:
+        colours = sheet_of(row).colours(self.framework)
+        return {
+            "academic_year": row.academic_year,
+            "checkpoint": row.checkpoint,
+            "target_level": row.target_level,
+            "level_reached": row.level_reached,
+            "statements": [
+                {
+                    "level": level.level,
+                    "index": index,
+                    "text": text,
+                    "rag": colours[level.level - 1][index - 1],
+                }
+                for level in self.framework.ladder[:SHEET_LEVELS]
+                for index, text in enumerate(level.statements, 1)
+            ],
         }
 
 

@@ -256,14 +256,33 @@ def _level_names(framework: Framework) -> dict[int, str]:
     return {level.level: level.name for level in framework.ladder}
 
 
-def today_label(calendar: SchoolCalendar, now: datetime) -> str:
-    return AcademicYear.of(calendar.today(now)).label
-
-
-def default_target(sheet: Sheet) -> int:
-    return max(1, sheet.level_reached)
-
-
 def level_answers_complete(answers: list[list[bool]]) -> bool:
     """True once the person has met a level they do not fully meet, or answered level 8."""
     return len(answers) >= SHEET_LEVELS or (bool(answers) and not all(answers[-1]))
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the end of the form shows before saving."""
+
+    reached: int
+    gap: Gap | None
+    next_statement: str | None
+    expected: int | None
+    standing: Standing | None
+    default_target: int
+
+
+def preview(*, db: Database, framework: Framework, slack_user_id: str, sheet: Sheet) -> Preview:
+    with db.read_session() as session:
+        person = acting_person(session, slack_user_id)
+    expected = framework.expected_level(person.grade)
+    gap = sheet.gap
+    return Preview(
+        reached=sheet.level_reached,
+        gap=gap,
+        next_statement=framework.ladder[gap.level - 1].statements[gap.index - 1] if gap else None,
+        expected=expected,
+        standing=standing(sheet.level_reached, expected),
+        default_target=max(1, sheet.level_reached),
+    )

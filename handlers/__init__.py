@@ -9,9 +9,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import commend, feedback, home
+from handlers import commend, feedback, home, ladder
 
-FEATURES = (commend, feedback, home)
+FEATURES = (commend, feedback, ladder, home)
 
 
 def register_all(app: App, deps: Deps) -> None:

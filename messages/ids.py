@@ -32,3 +32,12 @@ class FeedbackIds(StrEnum):
     INPUT = "value"  # each input block holds one element; this is its action_id
     VISIT_VERBAL = "visit_verbal_given"
     VISIT_WRITE = "visit_write_feedback"
+
+
+class LadderIds(StrEnum):
+    LEVEL_MODAL = "ladder_level"
+    FINISH_MODAL = "ladder_finish"
+    STATEMENT_BLOCK_PREFIX = "ladder_s"  # + index within the level, from 1
+    TRUE_OPTION = "true"
+    TARGET_BLOCK = "ladder_target"
+    INPUT = "value"

@@ -24,6 +24,8 @@ CONTEXT_ELEMENTS = 10
 PRIVATE_METADATA = 3000
 ID_LENGTH = 255
 OPTION_TEXT = 75
+OPTION_VALUE = 75
+INPUT_LABEL = 2000
 MESSAGE_TEXT = 40000
 
 
@@ -93,6 +95,10 @@ def _blocks_problems(blocks: list[dict[str, Any]]) -> list[str]:
             for element in block.get("elements", []):
                 problems += _element_problems(element, where)
         elif kind == "input":
+            if "label" not in block:
+                problems.append(f"{where}: input without a label")
+            elif len(block["label"]["text"]) > INPUT_LABEL:
+                problems.append(f"{where}: label over {INPUT_LABEL}")
             problems += _element_problems(block["element"], where)
     return problems
 
@@ -114,9 +120,18 @@ def _element_problems(element: dict[str, Any], where: str) -> list[str]:
         problems.append(f"{where}: {len(options)} options (> {CHECKBOX_OPTIONS})")
     if kind in ("static_select", "multi_static_select") and len(options) > STATIC_OPTIONS:
         problems.append(f"{where}: {len(options)} options (> {STATIC_OPTIONS})")
-    problems += [
-        f"{where}: option text over {OPTION_TEXT}"
-        for option in options
-        if len(option["text"]["text"]) > OPTION_TEXT
-    ]
+    groups = element.get("option_groups", [])
+    if len(groups) > STATIC_OPTIONS:
+        problems.append(f"{where}: {len(groups)} option groups")
+    for group in groups:
+        options = [*options, *group["options"]]
+        if len(group["options"]) > STATIC_OPTIONS:
+            problems.append(f"{where}: {len(group['options'])} options in a group")
+    for option in options:
+        if len(option["text"]["text"]) > OPTION_TEXT:
+            problems.append(f"{where}: option text over {OPTION_TEXT}")
+        if len(option.get("value", "")) > OPTION_VALUE:
+            problems.append(f"{where}: option value over {OPTION_VALUE}")
+        if len(option.get("description", {}).get("text", "")) > OPTION_TEXT:
+            problems.append(f"{where}: option description over {OPTION_TEXT}")
     return problems

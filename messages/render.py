@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from messages.ids import CommendIds, FeedbackIds
+from messages.ids import CommendIds, FeedbackIds, LadderIds
 
 # Mentions Slack itself writes (<@U123>) survive escaping so people stay linked;
 # anything else in angle brackets (<!channel>, links) is shown as typed.
@@ -63,6 +63,18 @@ def local_date(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%-d %B %Y")
 
 
+RAG_EMOJI = {
+    "green": ":large_green_square:",
+    "amber": ":large_orange_square:",
+    "blank": ":white_large_square:",
+}
+
+
+def rag_strip(colours: list[str]) -> str:
+    """A ladder level's statements as coloured squares, in order."""
+    return "".join(RAG_EMOJI[colour] for colour in colours)
+
+
 def long_date(day: date) -> str:
     return day.strftime("%-d %B %Y")
 
@@ -93,6 +105,8 @@ def _environment() -> Environment:
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     env.globals["CommendIds"] = CommendIds
     env.globals["FeedbackIds"] = FeedbackIds
+    env.globals["LadderIds"] = LadderIds
+    env.filters["rag_strip"] = rag_strip
     return env
 
 

@@ -3,6 +3,7 @@ message and view the app renders, filled to the largest input the app accepts.""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -173,8 +174,36 @@ def test_limits_checker_catches_what_slack_would_refuse():
         ],
     }
     problems = view_problems(eleven)
+    assert "block 0 (input): input without a label" in problems
     assert any("11 options (> 10)" in p for p in problems)
     assert any("title" in p for p in problems)
+    long_label = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "t"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "b",
+                "label": {"type": "plain_text", "text": "l" * 2001},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "a",
+                    "option_groups": [
+                        {
+                            "label": {"type": "plain_text", "text": "g"},
+                            "options": [
+                                {"text": {"type": "plain_text", "text": "o"}, "value": "v" * 76}
+                            ],
+                        }
+                    ],
+                },
+            }
+        ],
+    }
+    assert view_problems(long_label) == [
+        "block 0 (input): label over 2000",
+        "block 0 (input): option value over 75",
+    ]
 
 
 def test_local_date_uses_the_trust_time_zone():
@@ -274,3 +303,101 @@ def test_visit_message_is_valid_in_every_state(verbal_given, written):
         b for block in message["blocks"] if block["type"] == "actions" for b in block["elements"]
     ]
     assert len(buttons) == (not verbal_given) + (not written)
+
+
+# --- the ladder ------------------------------------------------------------------
+
+
+def _full_grid(framework, standing="below", expected=3):
+    from bot.ladder import Gap, Sheet
+    from bot.ladder_sheets import Grid, GridRow
+
+    colours = Sheet(Gap(3, 4)).colours(framework)
+    return Grid(
+        person="<@UUMA>",
+        year="2026-27",
+        checkpoints=[("sep", "September"), ("mid", "Mid-year"), ("jul", "July")],
+        rows=[
+            GridRow(
+                level=n,
+                name=framework.ladder[n - 1].name,
+                cells={"sep": colours[n - 1], "mid": colours[n - 1], "jul": colours[n - 1]},
+            )
+            for n in range(1, 9)
+        ],
+        reached={"sep": 2, "mid": 2, "jul": 2},
+        target=3,
+        expected=expected,
+        standing=standing,
+    )
+
+
+def _level_names(framework):
+    return {level.level: level.name for level in framework.ladder}
+
+
+def test_every_ladder_level_form_is_within_limits(framework):
+    for level in framework.ladder[:8]:
+        view = render(
+            "ladder_level_modal",
+            metadata=json.dumps({"cp": "sep", "year": "2026-27", "answers": [[True] * 15] * 7}),
+            level=level,
+            last_level=8,
+            checkpoint="September",
+            year="2026-27",
+        )
+        assert view_problems(view) == [], level.level
+        assert sum(b["type"] == "input" for b in view["blocks"]) == len(level.statements)
+
+
+@pytest.mark.parametrize("ask_target", [True, False])
+@pytest.mark.parametrize(("reached", "gap"), [(0, (1, 1)), (7, (8, 15)), (8, None)])
+def test_ladder_finish_form_is_within_limits(framework, ask_target, reached, gap):
+    from bot.ladder import Gap, Sheet
+    from bot.ladder_sheets import Preview
+
+    sheet = Sheet(Gap(*gap) if gap else None)
+    preview = Preview(
+        reached=reached,
+        gap=sheet.gap,
+        next_statement=framework.ladder[gap[0] - 1].statements[gap[1] - 1] if gap else None,
+        expected=3,
+        standing="below",
+        default_target=max(1, reached),
+    )
+    view = render(
+        "ladder_finish_modal",
+        metadata="{}",
+        preview=preview,
+        colours=sheet.colours(framework),
+        ask_target=ask_target,
+        level_names=_level_names(framework),
+    )
+    assert view_problems(view) == []
+
+
+@pytest.mark.parametrize("standing", ["below", "at", "beyond"])
+def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framework, standing):
+    grid = _full_grid(framework, standing)
+    names = _level_names(framework)
+    for message in (
+        render("ladder_saved", grid=grid, checkpoint="September", reached=2, level_names=names),
+        render("ladder_appraiser", grid=grid, checkpoint="September", reached=2, level_names=names),
+        render(
+            "ladder_view",
+            grid=grid,
+            intro="No ladder checkpoint is open now.",
+            you=False,
+            level_names=names,
+        ),
+        render(
+            "ladder_view",
+            grid=_full_grid(framework, None, None),
+            intro="",
+            you=True,
+            level_names=names,
+        ),
+    ):
+        assert message_problems(message) == []
+    assert view_problems(render("ladder_window_closed_modal", reason="closed")) == []
+    assert message_problems(render("ladder_closed", intro="x")) == []

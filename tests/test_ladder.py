@@ -1,0 +1,364 @@
+"""/ladder end to end: the sheet filled level by level as Slack sends it, what is
+stored and shown, the appraiser's DM, who may view a sheet, and closed windows."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from bot import ladder_sheets
+from messages.ids import LadderIds as Ids
+from messages.limits import message_problems, view_problems
+from storage.models import LeaderScope
+from storage.outbox import count_by_status
+from tests.conftest import LONDON
+from tests.factories import add_staff
+
+COUNTS = [5, 4, 6, 6, 11, 13, 15, 15]
+SEPTEMBER = datetime(2026, 9, 15, 10, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def uma(database, fake_slack, school):
+    """A teacher on UPS1 (expected level 3), appraised by Amir."""
+    person = add_staff(
+        database, "Uma", slack_user_id="UUMA", grade="UPS1", appraiser=school.appraiser
+    )
+    fake_slack.add_user("UUMA", person.email)
+    return person
+
+
+def ticks(*answers: bool) -> dict:
+    return {
+        f"{Ids.STATEMENT_BLOCK_PREFIX}{index}": {
+            Ids.INPUT: {
+                "type": "checkboxes",
+                "selected_options": [
+                    {"value": "true", "text": {"type": "plain_text", "text": "True"}}
+                ]
+                if answer
+                else [],
+            }
+        }
+        for index, answer in enumerate(answers, 1)
+    }
+
+
+def target(level) -> dict:
+    return {
+        Ids.TARGET_BLOCK: {
+            Ids.INPUT: {"type": "static_select", "selected_option": {"value": str(level)}}
+        }
+    }
+
+
+def _start(slack, fake_slack, user_id="UUMA"):
+    slack.command("/ladder", "", user_id=user_id)
+    slack.drain()
+    return fake_slack.calls_to("views.open")[-1].params["view"]
+
+
+def _fill(slack, view, levels, user_id="UUMA"):
+    """Submit each level's ticks; returns the last answer (the finish view's update)."""
+    answer = None
+    for level_ticks in levels:
+        response = slack.view_submission(view, ticks(*level_ticks), user_id=user_id)
+        assert response.status_code == 200
+        answer = response.json()
+        assert answer["response_action"] == "update", answer
+        view = answer["view"]
+        assert view_problems(view) == []
+    return answer
+
+
+def _export(deps, email, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", deps.db.url)
+    assert main(["export", "--email", email]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+ISSUE_EXAMPLE = [[True] * 5, [True] * 4, [True, True, True, False, True, False]]
+
+
+@pytest.mark.usefixtures("uma")
+def test_september_sheet_end_to_end(slack, fake_slack, deps, clock, monkeypatch, capsys):
+    clock.now = SEPTEMBER
+    view = _start(slack, fake_slack)
+    assert view["callback_id"] == Ids.LEVEL_MODAL
+    assert view_problems(view) == []
+    assert view["blocks"][1]["text"]["text"] == "Level 1: Self-led reliability"
+    labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
+    assert len(labels) == 5
+    assert labels[0].startswith("1. Take personal responsibility for meeting deadlines.")
+    assert "September checkpoint 2026-27 · level 1 of 8" in view["blocks"][0]["elements"][0]["text"]
+
+    finish = _fill(slack, view, ISSUE_EXAMPLE)["view"]
+    assert finish["callback_id"] == Ids.FINISH_MODAL
+    text = json.dumps(finish)
+    assert "You are working at level 2 (Reliable team role)" in text
+    assert "Your next step is level 3, statement 4: Understands the 'pocket guide' page" in text
+    assert "The level expected for your grade is 3: you are below it" in text
+    initial = finish["blocks"][3]["element"]["initial_option"]["value"]
+    assert initial == "2"  # the target defaults to the current level
+
+    response = slack.view_submission(finish, target(3), user_id="UUMA")
+    assert response.status_code == 200 and response.text == ""
+    slack.drain()
+
+    (mine,) = fake_slack.messages_to("UUMA")
+    assert message_problems(mine) == []
+    assert mine["text"] == (
+        "Your September ladder sheet for 2026-27 is saved. Level reached: September: level 2. "
+        "Target by July: level 3 (Develops ideas). "
+        "Expected for your grade: level 3 (you are below it)."
+    )
+    level_3 = next(
+        b for b in mine["blocks"] if b["text"]["text"].startswith("*3 · Develops ideas*")
+    )
+    assert level_3["text"]["text"].split("\n")[1] == (
+        "*Sep* "
+        + ":large_green_square:" * 3
+        + ":white_large_square:"
+        + ":large_orange_square:" * 2
+        + "   *Mid* \N{EN DASH}   *Jul* \N{EN DASH}"
+    )
+    (to_appraiser,) = fake_slack.messages_to("UAMIR")
+    assert message_problems(to_appraiser) == []
+    assert to_appraiser["text"].startswith(
+        "<@UUMA> filled in their September ladder sheet for 2026-27. "
+        "Level reached: September: level 2."
+    )
+    assert "Expected for their grade: level 3 (they are below it)" in to_appraiser["text"]
+
+    (sheet,) = _export(deps, "uma@school.example", monkeypatch, capsys)["ladder"]
+    assert (
+        sheet["academic_year"],
+        sheet["checkpoint"],
+        sheet["level_reached"],
+        sheet["target_level"],
+    ) == ("2026-27", "sep", 2, 3)
+    rags = [(s["level"], s["index"], s["rag"]) for s in sheet["statements"]]
+    assert len(rags) == 75
+    assert all(rag == "green" for level, _, rag in rags if level <= 2)
+    assert [rag for level, _, rag in rags if level == 3] == [
+        "green",
+        "green",
+        "green",
+        "blank",
+        "amber",
+        "amber",
+    ]
+    assert all(rag == "amber" for level, _, rag in rags if level >= 4)
+    assert sheet["statements"][0]["text"].startswith("Take personal responsibility")
+
+
+@pytest.mark.usefixtures("uma")
+def test_filling_again_in_the_window_replaces_the_sheet(
+    slack, fake_slack, deps, clock, monkeypatch, capsys
+):
+    clock.now = SEPTEMBER
+    slack.view_submission(
+        _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
+    )
+    clock.now = datetime(2026, 10, 1, 9, 0, tzinfo=LONDON)
+    all_levels = [[True] * n for n in COUNTS[:4]] + [[False] + [True] * 10]
+    slack.view_submission(
+        _fill(slack, _start(slack, fake_slack), all_levels)["view"], target(5), user_id="UUMA"
+    )
+    slack.drain()
+    sheets = _export(deps, "uma@school.example", monkeypatch, capsys)["ladder"]
+    assert [(s["checkpoint"], s["level_reached"], s["target_level"]) for s in sheets] == [
+        ("sep", 4, 5)
+    ]
+
+
+@pytest.mark.usefixtures("uma")
+def test_mid_year_sheet_keeps_the_september_target(
+    slack, fake_slack, deps, clock, monkeypatch, capsys
+):
+    clock.now = SEPTEMBER
+    slack.view_submission(
+        _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
+    )
+    clock.now = datetime(2027, 2, 10, 9, 0, tzinfo=LONDON)
+    finish = _fill(
+        slack, _start(slack, fake_slack), [[True] * 5, [True] * 4, [True] * 6, [False] * 6]
+    )["view"]
+    assert not any(
+        b.get("block_id") == Ids.TARGET_BLOCK for b in finish["blocks"]
+    )  # set in September
+    slack.view_submission(finish, {}, user_id="UUMA")
+    slack.drain()
+    mid = fake_slack.messages_to("UUMA")[-1]
+    assert (
+        "Level reached: September: level 2, Mid-year: level 3. Target by July: level 3"
+        in mid["text"]
+    )
+    assert "(you are at it)" in mid["text"]
+    sheets = _export(deps, "uma@school.example", monkeypatch, capsys)["ladder"]
+    assert [(s["checkpoint"], s["level_reached"], s["target_level"]) for s in sheets] == [
+        ("sep", 2, 3),
+        ("mid", 3, None),
+    ]
+
+
+@pytest.mark.usefixtures("uma")
+def test_every_statement_true_takes_all_eight_levels(slack, fake_slack, clock):
+    clock.now = SEPTEMBER
+    finish = _fill(slack, _start(slack, fake_slack), [[True] * n for n in COUNTS])["view"]
+    assert "Every statement of levels 1 to 8 is true of you" in json.dumps(finish)
+    assert finish["blocks"][3]["element"]["initial_option"]["value"] == "8"
+
+
+@pytest.mark.usefixtures("uma")
+def test_a_sheet_left_open_until_the_window_closes_is_not_saved(slack, fake_slack, deps, clock):
+    clock.now = datetime(2026, 10, 15, 16, 0, tzinfo=LONDON)
+    finish = _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"]
+    clock.now = datetime(2026, 10, 16, 8, 0, tzinfo=LONDON)
+
+    answer = slack.view_submission(finish, target(3), user_id="UUMA").json()
+
+    assert answer["response_action"] == "update"
+    assert (
+        "The September checkpoint for 2026-27 has closed, so this sheet was not saved."
+        in json.dumps(answer["view"])
+    )
+    slack.drain()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    with deps.db.session() as session:
+        assert count_by_status(session=session) == {}
+    assert [p.name for p in ladder_sheets.missing(db=deps.db, year="2026-27", checkpoint="sep")][
+        -1
+    ] == "Uma"
+
+
+@pytest.mark.usefixtures("uma")
+@pytest.mark.parametrize("forged", ["0", "11"])
+def test_target_outside_1_to_10_is_refused(slack, fake_slack, deps, clock, forged):
+    clock.now = SEPTEMBER
+    finish = _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"]
+    answer = slack.view_submission(finish, target(forged), user_id="UUMA").json()
+    assert answer == {
+        "response_action": "errors",
+        "errors": {Ids.TARGET_BLOCK: "Choose a level from 1 to 10 to aim for."},
+    }
+    assert ladder_sheets.missing(db=deps.db, year="2026-27", checkpoint="sep")[-1].name == "Uma"
+
+
+@pytest.mark.usefixtures("uma")
+def test_outside_a_window_says_when_the_next_opens_and_shows_the_last_sheet(
+    slack, fake_slack, clock
+):
+    clock.now = SEPTEMBER
+    slack.view_submission(
+        _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
+    )
+    clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+    opened = len(fake_slack.calls_to("views.open"))
+
+    slack.command("/ladder", "", user_id="UUMA")
+    slack.drain()
+
+    assert len(fake_slack.calls_to("views.open")) == opened
+    reply = fake_slack.responses()[-1]
+    assert reply["response_type"] == "ephemeral"
+    assert message_problems(reply) == []
+    assert reply["blocks"][0]["text"]["text"] == (
+        "No ladder checkpoint is open now. The Mid-year checkpoint opens on 1 February 2027 and "
+        "closes on 15 March 2027."
+    )
+    assert "Level reached: September: level 2" in reply["text"]
+
+
+def test_outside_a_window_with_no_sheet_yet(slack, fake_slack, school):
+    slack.command("/ladder", "", user_id="UBOB")
+    slack.drain()
+    assert fake_slack.responses()[-1]["text"].startswith("No ladder checkpoint is open now.")
+
+
+def test_a_grade_not_in_the_table_gets_no_expected_level(
+    slack, fake_slack, database, school, clock
+):
+    add_staff(database, "Zed", slack_user_id="UZED", grade="Z9", appraiser=school.appraiser)
+    clock.now = SEPTEMBER
+    finish = _fill(slack, _start(slack, fake_slack, "UZED"), ISSUE_EXAMPLE, "UZED")["view"]
+    assert "Your grade is not in the trust's table, so no expected level is shown." in json.dumps(
+        finish
+    )
+    slack.view_submission(finish, target(2), user_id="UZED")
+    slack.drain()
+    assert "Their grade is not in the trust's table" in fake_slack.messages_to("UAMIR")[-1]["text"]
+
+
+# --- who may see a sheet -------------------------------------------------------------
+
+
+@pytest.fixture
+def uma_filled(slack, fake_slack, clock, uma):
+    clock.now = SEPTEMBER
+    slack.view_submission(
+        _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
+    )
+    slack.drain()
+    return uma
+
+
+@pytest.mark.usefixtures("uma_filled")
+@pytest.mark.parametrize(
+    ("viewer", "who"),
+    [
+        ("UAMIR", "her appraiser"),
+        ("UHEAD", "her school's leader"),
+        ("UTRUST", "a trust leader"),
+        ("UUMA", "herself"),
+    ],
+)
+def test_sheet_is_shown_to_appraiser_and_leaders(slack, fake_slack, database, viewer, who):
+    add_staff(
+        database, "Tara", slack_user_id="UTRUST", school="Trust office", leader=LeaderScope.TRUST
+    )
+    slack.command("/ladder", "<@UUMA|uma>", user_id=viewer)
+    slack.drain()
+    reply = fake_slack.responses()[-1]
+    assert reply["response_type"] == "ephemeral"
+    assert message_problems(reply) == []
+    assert reply["text"].startswith(
+        "<@UUMA>'s ladder sheets for 2026-27. Level reached: September: level 2"
+    ), who
+
+
+@pytest.mark.usefixtures("uma_filled")
+@pytest.mark.parametrize(
+    ("viewer", "text", "reply"),
+    [
+        ("UALICE", "<@UUMA>", "A ladder sheet is seen only by the person, their appraiser and"),
+        ("UOTHERHEAD", "<@UUMA>", "A ladder sheet is seen only by the person"),
+        ("UAMIR", "<@UVISITOR>", "<@UVISITOR> is not on the staff roster"),
+        ("UAMIR", "<@UUMA> <@UBOB>", "Use `/ladder`"),
+        ("UVISITOR", "<@UUMA>", "You are not on the staff roster"),
+    ],
+)
+def test_sheet_is_refused_to_everyone_else(slack, fake_slack, database, viewer, text, reply):
+    add_staff(
+        database,
+        "Otto",
+        slack_user_id="UOTHERHEAD",
+        school="Looe Primary",
+        leader=LeaderScope.SCHOOL,
+    )
+    slack.command("/ladder", text, user_id=viewer)
+    slack.drain()
+    answer = fake_slack.responses()[-1]
+    assert reply in answer["text"]
+    assert "level 2" not in json.dumps(answer)
+
+
+def test_who_has_not_completed_a_checkpoint(slack, fake_slack, deps, uma_filled):
+    missing = ladder_sheets.missing(db=deps.db, year="2026-27", checkpoint="sep")
+    assert "Uma" not in [p.name for p in missing]
+    assert {p.name for p in missing} == {"Hannah", "Amir", "Alice", "Bob", "Carol"}
+    assert len(ladder_sheets.missing(db=deps.db, year="2026-27", checkpoint="mid")) == 6
