@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,6 +132,19 @@ def slack(
     asgi = create_asgi_app(create_app(deps, listener_executor=pools[0]), deps.db)
     with TestClient(asgi, base_url="http://staffroom.test") as http:
         yield SlackSender(http, fake_slack.response_url(), pools)
+
+
+@pytest.fixture
+def export(deps: Deps, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """`staffroom export --email E`, run as the IT admin would, parsed."""
+    from bot.cli import main
+
+    def run(email: str) -> dict:
+        monkeypatch.setenv("DATABASE_URL", deps.db.url)
+        assert main(["export", "--email", email]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    return run
 
 
 @dataclass

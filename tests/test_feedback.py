@@ -97,7 +97,7 @@ def _nothing_stored(deps):
 # --- the form ---------------------------------------------------------------------
 
 
-def test_feedback_form_end_to_end(slack, fake_slack, deps, capsys, monkeypatch):
+def test_feedback_form_end_to_end(slack, fake_slack, deps, export):
     view = _open_form(slack, fake_slack)
     assert view["callback_id"] == Ids.SUBJECT_MODAL
     assert view["blocks"][1]["element"]["initial_user"] == "UBOB"
@@ -158,7 +158,7 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, capsys, monkeypatch):
     for message in (to_bob, copy, confirmation):
         assert message_problems(message) == []
 
-    record = _export(deps, "bob@school.example", monkeypatch, capsys)
+    record = export("bob@school.example")
     (received,) = record["feedback_received"]
     assert received == {
         "observer": "carol@school.example",
@@ -172,17 +172,7 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, capsys, monkeypatch):
         "next_steps": "Try cold calling",
         "created_at": "2026-11-23T10:30:00+00:00",
     }
-    assert _export(deps, "carol@school.example", monkeypatch, capsys)["feedback_given"][0][
-        "observee"
-    ] == ("bob@school.example")
-
-
-def _export(deps, email, monkeypatch, capsys):
-    from bot.cli import main
-
-    monkeypatch.setenv("DATABASE_URL", deps.db.url)
-    assert main(["export", "--email", email]) == 0
-    return json.loads(capsys.readouterr().out)
+    assert export("carol@school.example")["feedback_given"][0]["observee"] == ("bob@school.example")
 
 
 def test_appraiser_giving_feedback_gets_no_copy_of_it(slack, fake_slack):
@@ -318,9 +308,7 @@ def test_a_rating_for_a_standard_not_chosen_is_refused(deps, framework):
 # --- lesson visits ------------------------------------------------------------------
 
 
-def test_visit_over_christmas_gets_its_deadlines(
-    slack, fake_slack, deps, clock, monkeypatch, capsys
-):
+def test_visit_over_christmas_gets_its_deadlines(slack, fake_slack, deps, clock, export):
     clock.now = datetime(2026, 12, 17, 15, 0, tzinfo=LONDON)
 
     response = slack.command("/feedback", "visit <@UBOB|bob> 2026-12-17", user_id="UAMIR")
@@ -341,7 +329,7 @@ def test_visit_over_christmas_gets_its_deadlines(
     )
     buttons = dm["blocks"][2]["elements"]
     assert [b["action_id"] for b in buttons] == [Ids.VISIT_VERBAL, Ids.VISIT_WRITE]
-    (visit,) = _export(deps, "bob@school.example", monkeypatch, capsys)["visits"]
+    (visit,) = export("bob@school.example")["visits"]
     assert visit == {
         "observer": "amir@school.example",
         "observee": "bob@school.example",
@@ -393,7 +381,7 @@ def _log_visit(slack, fake_slack, day="2026-11-20"):
     return fake_slack.messages_to("UAMIR")[-1]
 
 
-def test_marking_verbal_feedback_given(slack, fake_slack, monkeypatch, capsys, deps):
+def test_marking_verbal_feedback_given(slack, fake_slack, export, deps):
     dm = _log_visit(slack, fake_slack)
     visit_id = dm["blocks"][2]["elements"][0]["value"]
 
@@ -408,12 +396,12 @@ def test_marking_verbal_feedback_given(slack, fake_slack, monkeypatch, capsys, d
     assert updated["replace_original"] is True
     assert "Verbal feedback: given" in updated["text"]
     assert [b["action_id"] for b in updated["blocks"][2]["elements"]] == [Ids.VISIT_WRITE]
-    (visit,) = _export(deps, "bob@school.example", monkeypatch, capsys)["visits"]
+    (visit,) = export("bob@school.example")["visits"]
     assert visit["verbal_given_at"] == "2026-11-23T10:30:00+00:00"
 
 
 def test_written_feedback_from_the_visit_button_completes_the_visit(
-    slack, fake_slack, deps, monkeypatch, capsys
+    slack, fake_slack, deps, export
 ):
     dm = _log_visit(slack, fake_slack, "2026-11-20")
     visit_id = dm["blocks"][2]["elements"][1]["value"]
@@ -434,7 +422,7 @@ def test_written_feedback_from_the_visit_button_completes_the_visit(
     assert "This is the written feedback for your lesson visit." in json.dumps(
         fake_slack.messages_to("UBOB")[0]
     )
-    (visit,) = _export(deps, "bob@school.example", monkeypatch, capsys)["visits"]
+    (visit,) = export("bob@school.example")["visits"]
     assert visit["written_feedback_at"] == "2026-11-23T10:30:00+00:00"
 
 

@@ -73,19 +73,11 @@ def _fill(slack, view, levels, user_id="UUMA"):
     return answer
 
 
-def _export(deps, email, monkeypatch, capsys):
-    from bot.cli import main
-
-    monkeypatch.setenv("DATABASE_URL", deps.db.url)
-    assert main(["export", "--email", email]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
 ISSUE_EXAMPLE = [[True] * 5, [True] * 4, [True, True, True, False, True, False]]
 
 
 @pytest.mark.usefixtures("uma")
-def test_september_sheet_end_to_end(slack, fake_slack, deps, clock, monkeypatch, capsys):
+def test_september_sheet_end_to_end(slack, fake_slack, deps, clock, export):
     clock.now = SEPTEMBER
     view = _start(slack, fake_slack)
     assert view["callback_id"] == Ids.LEVEL_MODAL
@@ -134,7 +126,7 @@ def test_september_sheet_end_to_end(slack, fake_slack, deps, clock, monkeypatch,
     )
     assert "Expected for their grade: level 3 (they are below it)" in to_appraiser["text"]
 
-    (sheet,) = _export(deps, "uma@school.example", monkeypatch, capsys)["ladder"]
+    (sheet,) = export("uma@school.example")["ladder"]
     assert (
         sheet["academic_year"],
         sheet["checkpoint"],
@@ -157,9 +149,7 @@ def test_september_sheet_end_to_end(slack, fake_slack, deps, clock, monkeypatch,
 
 
 @pytest.mark.usefixtures("uma")
-def test_filling_again_in_the_window_replaces_the_sheet(
-    slack, fake_slack, deps, clock, monkeypatch, capsys
-):
+def test_filling_again_in_the_window_replaces_the_sheet(slack, fake_slack, deps, clock, export):
     clock.now = SEPTEMBER
     slack.view_submission(
         _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
@@ -170,16 +160,14 @@ def test_filling_again_in_the_window_replaces_the_sheet(
         _fill(slack, _start(slack, fake_slack), all_levels)["view"], target(5), user_id="UUMA"
     )
     slack.drain()
-    sheets = _export(deps, "uma@school.example", monkeypatch, capsys)["ladder"]
+    sheets = export("uma@school.example")["ladder"]
     assert [(s["checkpoint"], s["level_reached"], s["target_level"]) for s in sheets] == [
         ("sep", 4, 5)
     ]
 
 
 @pytest.mark.usefixtures("uma")
-def test_mid_year_sheet_keeps_the_september_target(
-    slack, fake_slack, deps, clock, monkeypatch, capsys
-):
+def test_mid_year_sheet_keeps_the_september_target(slack, fake_slack, deps, clock, export):
     clock.now = SEPTEMBER
     slack.view_submission(
         _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
@@ -199,7 +187,7 @@ def test_mid_year_sheet_keeps_the_september_target(
         in mid["text"]
     )
     assert "(you are at it)" in mid["text"]
-    sheets = _export(deps, "uma@school.example", monkeypatch, capsys)["ladder"]
+    sheets = export("uma@school.example")["ladder"]
     assert [(s["checkpoint"], s["level_reached"], s["target_level"]) for s in sheets] == [
         ("sep", 2, 3),
         ("mid", 3, None),
