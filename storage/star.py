@@ -1,0 +1,92 @@
+"""Queries on STAR projects, their measurements and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from storage.models import MeasurementKind, StarMeasurement, StarNote, StarProject
+
+
+def add_project(*, session: Session, project: StarProject) -> StarProject:
+    session.add(project)
+    session.flush()
+    return project
+
+
+def project_by_id(*, session: Session, project_id: int) -> StarProject | None:
+    return session.get(StarProject, project_id)
+
+
+def current_project(*, session: Session, owner_id: int, academic_year: str) -> StarProject | None:
+    """The owner's newest project of the year."""
+    return session.exec(
+        select(StarProject)
+        .where(StarProject.owner_id == owner_id, StarProject.academic_year == academic_year)
+        .order_by(col(StarProject.created_at).desc(), col(StarProject.id).desc())
+    ).first()
+
+
+def projects_of(*, session: Session, owner_id: int) -> Sequence[StarProject]:
+    return session.exec(
+        select(StarProject)
+        .where(StarProject.owner_id == owner_id)
+        .order_by(col(StarProject.created_at), col(StarProject.id))
+    ).all()
+
+
+def add_measurement(*, session: Session, measurement: StarMeasurement) -> StarMeasurement:
+    session.add(measurement)
+    session.flush()
+    return measurement
+
+
+def measurements_of(
+    *, session: Session, project_ids: Sequence[int]
+) -> dict[int, list[StarMeasurement]]:
+    result: dict[int, list[StarMeasurement]] = {pid: [] for pid in project_ids}
+    if not project_ids:
+        return result
+    rows = session.exec(
+        select(StarMeasurement)
+        .where(col(StarMeasurement.project_id).in_(list(project_ids)))
+        .order_by(col(StarMeasurement.measured_on), col(StarMeasurement.id))
+    ).all()
+    for row in rows:
+        result[row.project_id].append(row)
+    return result
+
+
+def measurement_of_kind(
+    *, session: Session, project_id: int, kind: MeasurementKind
+) -> StarMeasurement | None:
+    return session.exec(
+        select(StarMeasurement).where(
+            StarMeasurement.project_id == project_id, StarMeasurement.kind == kind
+        )
+    ).first()
+
+
+def add_note(*, session: Session, note: StarNote) -> None:
+    session.add(note)
+
+
+def notes_of(*, session: Session, project_id: int) -> Sequence[StarNote]:
+    return session.exec(
+        select(StarNote).where(StarNote.project_id == project_id).order_by(col(StarNote.id))
+    ).all()
+
+
+def unfinished_projects(
+    *, session: Session, academic_years: Sequence[str]
+) -> Sequence[StarProject]:
+    """Projects of these years not yet evaluated (for the scheduler's reminders)."""
+    return session.exec(
+        select(StarProject)
+        .where(
+            col(StarProject.academic_year).in_(list(academic_years)),
+            col(StarProject.evaluated_at).is_(None),
+        )
+        .order_by(col(StarProject.id))
+    ).all()
