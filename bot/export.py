@@ -21,8 +21,17 @@ from storage.feedback import (
     visits_involving,
 )
 from storage.ladder import sheets_of
-from storage.models import Commendation, Feedback, FeedbackStandard, LadderSheet, Staff, Visit
+from storage.models import (
+    Commendation,
+    Feedback,
+    FeedbackStandard,
+    LadderSheet,
+    Staff,
+    StarProject,
+    Visit,
+)
 from storage.staff import staff_by_email, staff_by_ids
+from storage.star import measurements_of, projects_of
 
 
 def export_person(*, db: Database, framework: Framework, email: str) -> dict[str, Any]:
@@ -59,6 +68,10 @@ class _Export:
         self.written_at = {fid: _iso(f.created_at) for fid, f in written.items()}
         self.people = staff_by_ids(session=session, ids=self._people_named(feedback))
         self.sheets = sheets_of(session=session, staff_id=person.id)
+        self.projects = projects_of(session=session, owner_id=person.id)
+        self.measurements = measurements_of(
+            session=session, project_ids=[p.id for p in self.projects if p.id]
+        )
 
     def _people_named(self, feedback: Iterable[Feedback]) -> list[int]:
         ids = [self.person.appraiser_id or 0]
@@ -100,9 +113,7 @@ class _Export:
                 for f in self.feedback_received
             ],
             "visits": [self._visit(v) for v in self.visits],
-            # STAR projects are recorded by a feature still to come: present and empty,
-            # as the contract requires every list.
-            "star_projects": [],
+            "star_projects": [self._project(p) for p in self.projects],
             "ladder": [self._sheet(s) for s in self.sheets],
         }
 
@@ -138,6 +149,23 @@ class _Export:
             "written_due": v.written_due.isoformat(),
             "verbal_given_at": _iso(v.verbal_given_at) if v.verbal_given_at else None,
             "written_feedback_at": self.written_at.get(v.written_feedback_id or 0),
+        }
+
+    def _project(self, project: StarProject) -> dict[str, Any]:
+        return {
+            "academic_year": project.academic_year,
+            "title": project.title,
+            "stage": project.stage,
+            "kpi": {
+                "name": project.kpi_name,
+                "unit": project.kpi_unit,
+                "higher_is_better": project.higher_is_better,
+            },
+            "measurements": [
+                {"kind": m.kind.value, "value": m.value, "measured_on": m.measured_on.isoformat()}
+                for m in self.measurements[project.id or 0]
+            ],
+            "evaluated": project.evaluated_at is not None,
         }
 
     def _sheet(self, row: LadderSheet) -> dict[str, Any]:

@@ -67,12 +67,3 @@ def next_stage(stage: int, *, evaluated: bool) -> int:
             {"stage": "Evaluate the project with your appraiser before moving on to sharing."}
         )
     return stage + 1
-
-
-def number(value: float) -> str:
-    """62 -> '62', 71.5 -> '71.5', 1/3 -> '0.33'."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
-def signed(value: float) -> str:
-    return ("+" if value > 0 else "") + number(value)

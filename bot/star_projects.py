@@ -24,9 +24,9 @@ from bot.star import (
     Change,
     kpi_change,
     next_stage,
-    number,
     parse_measurement,
 )
+from messages.render import number
 from storage.db import Database
 from storage.models import MeasurementKind, Staff, StarMeasurement, StarNote, StarProject
 from storage.staff import staff_by_ids
@@ -386,22 +386,24 @@ def advance(*, db: Database, slack_user_id: str, project_id: int, now: datetime)
         return _status(session, project)
 
 
-def note(*, db: Database, slack_user_id: str, project_id: int, text: str, now: datetime) -> Status:
+def check_note(text: str) -> None:
     errors = _length_errors({NOTE: text})
     if not text.strip():
         errors[NOTE] = "Write the note."
     if errors:
         raise InvalidInput(errors)
+
+
+def note(*, db: Database, slack_user_id: str, project_id: int, text: str, now: datetime) -> Outcome:
+    check_note(text)
     with db.session() as session:
         project = _owned(session, acting_person(session, slack_user_id), project_id)
         assert project.id is not None
-        add_note(
-            session=session,
-            note=StarNote(
-                project_id=project.id, stage=project.stage, text=text.strip(), created_at=now
-            ),
+        new = StarNote(
+            project_id=project.id, stage=project.stage, text=text.strip(), created_at=now
         )
-        return _status(session, project)
+        add_note(session=session, note=new)
+        return _outcome(session, project, slack_user_id, "noted", now)
 
 
 # --- evaluation -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from messages.ids import CommendIds, FeedbackIds, LadderIds
+from messages.ids import CommendIds, FeedbackIds, LadderIds, StarIds
 
 # Mentions Slack itself writes (<@U123>) survive escaping so people stay linked;
 # anything else in angle brackets (<!channel>, links) is shown as typed.
@@ -63,6 +63,15 @@ def local_date(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%-d %B %Y")
 
 
+def number(value: float) -> str:
+    """62 -> '62', 71.5 -> '71.5', 1/3 -> '0.33'."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def signed(value: float) -> str:
+    return ("+" if value > 0 else "") + number(value)
+
+
 RAG_EMOJI = {
     "green": ":large_green_square:",
     "amber": ":large_orange_square:",
@@ -106,6 +115,9 @@ def _environment() -> Environment:
     env.globals["CommendIds"] = CommendIds
     env.globals["FeedbackIds"] = FeedbackIds
     env.globals["LadderIds"] = LadderIds
+    env.globals["StarIds"] = StarIds
+    env.filters["number"] = number
+    env.filters["signed"] = signed
     env.filters["rag_strip"] = rag_strip
     return env
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput
-from bot.star import kpi_change, next_stage, number, parse_measurement, signed
+from bot.star import kpi_change, next_stage, parse_measurement
+from messages.render import number, signed
 
 
 @pytest.mark.parametrize(
