@@ -401,3 +401,52 @@ def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framewor
         assert message_problems(message) == []
     assert view_problems(render("ladder_window_closed_modal", reason="closed")) == []
     assert message_problems(render("ladder_closed", intro="x")) == []
+
+
+# --- STAR projects -----------------------------------------------------------------
+
+
+def _biggest_status(stage=5, evaluated=False):
+    from bot.star import kpi_change
+    from bot.star_projects import MeasurementView, Status
+
+    return Status(
+        project_id=1,
+        owner="<@UB>",
+        title="t" * 150,
+        academic_year="2026-27",
+        stage=stage,
+        stage_name="Evaluate",
+        kpi_name="k" * 150,
+        kpi_unit="u" * 30,
+        higher_is_better=False,
+        kpi_method="&" * 1000,
+        measurements=[MeasurementView("baseline", 1e12, date(2026, 11, 23))]
+        + [MeasurementView("interim", -1e12 / 3, date(2026, 11, 23))] * 30,
+        change=kpi_change(1e12, -1e12 / 3, higher_is_better=False),
+        evaluation_submitted=True,
+        evaluated=evaluated,
+        learned=LONGEST,
+        would_share=True,
+    )
+
+
+@pytest.mark.parametrize("stage", range(1, 7))
+@pytest.mark.parametrize("intro", [None, "started", "measured", "noted", "evaluated"])
+def test_star_messages_are_within_limits(stage, intro):
+    status = _biggest_status(stage)
+    assert message_problems(render("star_status", status=status, intro=intro)) == []
+    assert message_problems(render("star_started", status=status)) == []
+    for evaluated in (True, False):
+        message = render("star_evaluation_request", status=_biggest_status(stage, evaluated))
+        assert message_problems(message) == []
+
+
+def test_star_forms_are_within_limits():
+    status = _biggest_status()
+    assert view_problems(render("star_new_modal", today="2026-11-23")) == []
+    assert view_problems(render("star_note_modal", project_id=1)) == []
+    assert view_problems(render("star_evaluate_modal", project_id=1)) == []
+    assert view_problems(render("star_measure_modal", status=status)) == []
+    question = render("star_confirm_final", value="9" * 30, method="&" * 1000, payload="{}")
+    assert message_problems(question) == []
