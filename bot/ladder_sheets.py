@@ -73,10 +73,10 @@ def start(
 ) -> Start:
     today = calendar.today(now)
     window = open_window(framework, today)
-    if window is not None:
-        return Start(window=window, upcoming=None, last_grid=None)
     with db.read_session() as session:
         person = acting_person(session, slack_user_id)
+        if window is not None:
+            return Start(window=window, upcoming=None, last_grid=None)
         sheets = _sheets(session, person)
         last_year = sheets[-1].academic_year if sheets else None
         grid = _grid(session, framework, person, last_year) if last_year else None

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot.errors import InvalidInput, NotOnRoster
 from messages import slack_escape
+from storage.db import Database
 from storage.models import Staff
 from storage.staff import staff_by_ids, staff_by_slack_id
 
@@ -26,6 +27,12 @@ def active_appraiser(session: Session, person: Staff) -> Staff | None:
         return None
     appraiser = staff_by_ids(session=session, ids=[person.appraiser_id]).get(person.appraiser_id)
     return appraiser if appraiser is not None and appraiser.active else None
+
+
+def ensure_on_roster(db: Database, slack_user_id: str) -> None:
+    """Raise NotOnRoster unless the person is active on the roster (before opening a form)."""
+    with db.read_session() as session:
+        acting_person(session, slack_user_id)
 
 
 def acting_person(session: Session, slack_user_id: str) -> Staff:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import commend, feedback, home, ladder, star
+from handlers import commend, feedback, home, ladder, staffroom, star
 
-FEATURES = (commend, feedback, star, ladder, home)
+FEATURES = (commend, feedback, star, ladder, staffroom, home)
 
 
 def register_all(app: App, deps: Deps) -> None:

@@ -23,6 +23,7 @@ from bot.commendations import (
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotOnRoster
 from bot.mentions import parse_command_text
+from bot.people import ensure_on_roster
 from handlers.outbox import send_soon
 from handlers.slack_users import is_bot
 from messages import render
@@ -46,6 +47,11 @@ def register(app: App, deps: Deps) -> None:
         ack()
         text = command.get("text", "").strip()
         if not text:
+            try:
+                ensure_on_roster(deps.db, command["user_id"])
+            except NotOnRoster:
+                respond(response_type="ephemeral", **_not_on_roster(deps))
+                return
             client.views_open(trigger_id=command["trigger_id"], view=_modal(deps))
             return
         parsed = parse_command_text(text)

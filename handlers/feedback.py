@@ -15,6 +15,7 @@ from bot import feedback as fb
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotOnRoster
 from bot.mentions import parse_command_text
+from bot.people import ensure_on_roster
 from handlers.outbox import send_soon
 from handlers.slack_users import is_bot
 from messages import render
@@ -52,6 +53,14 @@ def register(app: App, deps: Deps) -> None:
             respond(response_type="ephemeral", **render("feedback_usage"))
             return
         observee = parsed.users[0] if parsed.users else None
+        try:
+            ensure_on_roster(deps.db, command["user_id"])
+        except NotOnRoster as error:
+            respond(
+                response_type="ephemeral",
+                **render("notice", warning=True, text=_reason(deps, error)),
+            )
+            return
         client.views_open(trigger_id=command["trigger_id"], view=_subject_modal(deps, observee))
 
     def subject_submitted(

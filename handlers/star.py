@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot import star_projects as star
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotOnRoster
+from bot.people import ensure_on_roster
 from handlers.outbox import send_soon
 from messages import render
 from messages.ids import StarIds
@@ -60,6 +61,7 @@ def register(app: App, deps: Deps) -> None:
                         **render("star_status", status=status, intro=None),
                     )
             elif words == ["new"]:
+                ensure_on_roster(deps.db, user)
                 client.views_open(trigger_id=command["trigger_id"], view=_new_modal(deps))
             elif words[0] == "measure" and len(words) in (2, 3):
                 _measure_by_command(

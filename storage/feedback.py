@@ -106,3 +106,15 @@ def feedback_by_ids(*, session: Session, ids: Sequence[int]) -> dict[int, Feedba
         return {}
     rows = session.exec(select(Feedback).where(col(Feedback.id).in_(list(ids)))).all()
     return {row.id: row for row in rows if row.id is not None}
+
+
+def open_visits_by(*, session: Session, observer_id: int) -> Sequence[Visit]:
+    """Visits this observer logged that still owe verbal or written feedback."""
+    return session.exec(
+        select(Visit)
+        .where(
+            Visit.observer_id == observer_id,
+            or_(col(Visit.written_feedback_id).is_(None), col(Visit.verbal_given_at).is_(None)),
+        )
+        .order_by(col(Visit.written_due), col(Visit.id))
+    ).all()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from storage.models import MeasurementKind, StarMeasurement, StarNote, StarProject
+from storage.models import MeasurementKind, Staff, StarMeasurement, StarNote, StarProject
 
 
 def add_project(*, session: Session, project: StarProject) -> StarProject:
@@ -86,6 +86,20 @@ def unfinished_projects(
         select(StarProject)
         .where(
             col(StarProject.academic_year).in_(list(academic_years)),
+            col(StarProject.evaluated_at).is_(None),
+        )
+        .order_by(col(StarProject.id))
+    ).all()
+
+
+def evaluations_awaiting(*, session: Session, appraiser_id: int) -> Sequence[StarProject]:
+    """Projects whose owners evaluated them and which this appraiser has not yet confirmed."""
+    return session.exec(
+        select(StarProject)
+        .join(Staff, col(Staff.id) == col(StarProject.owner_id))
+        .where(
+            Staff.appraiser_id == appraiser_id,
+            col(StarProject.evaluation_submitted_at).is_not(None),
             col(StarProject.evaluated_at).is_(None),
         )
         .order_by(col(StarProject.id))

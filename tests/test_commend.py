@@ -292,3 +292,24 @@ def test_modal_reports_every_bad_field_at_once(slack, deps):
     response = slack.view_submission(view, _modal_values([], ""), user_id="UALICE")
 
     assert set(response.json()["errors"]) == {CommendIds.RECIPIENTS_BLOCK, CommendIds.MESSAGE_BLOCK}
+
+
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        ("/commend", ""),
+        ("/feedback", ""),
+        ("/feedback", "<@UBOB>"),
+        ("/star", "new"),
+        ("/star", ""),
+        ("/ladder", ""),
+    ],
+)
+def test_someone_not_on_the_roster_is_told_before_any_form_opens(slack, fake_slack, command, text):
+    response = slack.command(command, text, user_id="UVISITOR")
+    slack.drain()
+    assert response.status_code == 200
+    assert fake_slack.calls_to("views.open") == []
+    (reply,) = fake_slack.responses()
+    assert reply["response_type"] == "ephemeral"
+    assert "You are not on the staff roster" in reply["text"]

@@ -1,0 +1,111 @@
+"""/staffroom: help, with what the person has to do now."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from bot import star_projects
+from messages.limits import message_problems
+from tests.conftest import LONDON
+
+pytestmark = pytest.mark.usefixtures("school")
+
+
+def _help(slack, fake_slack, user_id):
+    slack.command("/staffroom", "", user_id=user_id)
+    slack.drain()
+    reply = fake_slack.responses()[-1]
+    assert reply["response_type"] == "ephemeral"
+    assert message_problems(reply) == []
+    return reply["blocks"][0]["text"]["text"]
+
+
+def test_pending_actions_from_every_feature(slack, fake_slack, deps, clock):
+    clock.now = datetime(2026, 9, 30, 10, 0, tzinfo=LONDON)  # the September window is open
+    slack.command("/feedback", "visit <@UBOB> 2026-09-14", user_id="UAMIR")  # written due 28 Sep
+    slack.drain()
+    start = datetime(2026, 9, 1).date()
+    star_projects.create(
+        db=deps.db,
+        calendar=deps.calendar,
+        now=clock.now,
+        request=star_projects.NewProject(
+            owner_slack_id="UBOB",
+            title="T",
+            kpi_name="K",
+            higher_is_better=True,
+            kpi_method="M",
+            planned_start=start,
+            planned_end=datetime(2026, 12, 1).date(),
+        ),
+    )
+
+    amir = _help(slack, fake_slack, "UAMIR")
+    assert (
+        "Fill in your September ladder sheet with `/ladder` (it closes on 15 October 2026)." in amir
+    )
+    assert (
+        "*Overdue:* Your lesson visit to <@UBOB> on 14 September 2026 owes verbal feedback by "
+        "21 September 2026 and written feedback by 28 September 2026."
+    ) in amir
+    assert "Start this year's STAR project with `/star new`." in amir
+
+    bob = _help(slack, fake_slack, "UBOB")
+    assert "Start this year's STAR project" not in bob
+    assert "Take your STAR project's baseline measurement" in bob  # 10 working days after 1 Sep
+
+    project_id = star_projects.status(
+        db=deps.db, calendar=deps.calendar, slack_user_id="UBOB", now=clock.now
+    ).project_id
+    star_projects.measure(
+        db=deps.db,
+        calendar=deps.calendar,
+        slack_user_id="UBOB",
+        value_text="1",
+        kind_text=None,
+        same_way=False,
+        now=clock.now,
+    )
+    for _ in range(4):
+        star_projects.advance(
+            db=deps.db, slack_user_id="UBOB", project_id=project_id, now=clock.now
+        )
+    star_projects.evaluate(
+        db=deps.db,
+        slack_user_id="UBOB",
+        project_id=project_id,
+        learned="L",
+        would_share=False,
+        now=clock.now,
+    )
+    assert "Confirm <@UBOB>'s STAR project evaluation" in _help(slack, fake_slack, "UAMIR")
+
+
+def test_nothing_to_do(slack, fake_slack, deps, clock):
+    clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)  # no window open
+    star_projects.create(
+        db=deps.db,
+        calendar=deps.calendar,
+        now=clock.now,
+        request=star_projects.NewProject(
+            owner_slack_id="UCAROL",
+            title="T",
+            kpi_name="K",
+            higher_is_better=True,
+            kpi_method="M",
+            planned_start=datetime(2026, 11, 23).date(),
+            planned_end=datetime(2027, 3, 1).date(),
+        ),
+    )
+    text = _help(slack, fake_slack, "UCAROL")
+    assert text == "*To do now*\nNothing right now. :sparkles:"
+    assert "`/feedback visit @colleague [YYYY-MM-DD]`" in json.dumps(fake_slack.responses()[-1])
+
+
+def test_not_on_the_roster(slack, fake_slack):
+    slack.command("/staffroom", "", user_id="UVISITOR")
+    slack.drain()
+    assert "You are not on the staff roster" in fake_slack.responses()[-1]["text"]
