@@ -11,6 +11,7 @@ import re
 from datetime import date, time
 from functools import cached_property
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -196,6 +197,7 @@ class Framework(_Strict):
         missing = [key for key in LADDER_CHECKPOINTS if key not in {c.key for c in checkpoints}]
         if missing:
             raise ValueError(f"the ladder needs checkpoints {', '.join(missing)}")
+        spans = []
         for checkpoint in checkpoints:
             # Months counted from September, so a window may cross New Year but not August.
             opens = ((checkpoint.opens.month - 9) % 12, checkpoint.opens.day)
@@ -205,6 +207,11 @@ class Framework(_Strict):
                     f"{checkpoint.key} closes before it opens in the academic year "
                     "(September to August)"
                 )
+            spans.append((opens, closes, checkpoint.key))
+        spans.sort()
+        for (_, closes, key), (opens, _, next_key) in pairwise(spans):
+            if opens <= closes:
+                raise ValueError(f"{key} and {next_key} overlap: checkpoint windows must not")
         return checkpoints
 
     @field_validator("ladder")

@@ -276,6 +276,12 @@ def check_measure(
         )
 
 
+def project_status(*, db: Database, slack_user_id: str, project_id: int) -> Status:
+    """One of the owner's projects, this year's or an earlier one (NotAllowed for others)."""
+    with db.read_session() as session:
+        return _status(session, _owned(session, acting_person(session, slack_user_id), project_id))
+
+
 def measure(
     *,
     db: Database,

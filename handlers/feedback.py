@@ -92,6 +92,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         saved = json.loads(view["private_metadata"])
         request = _request(saved, body, view["state"]["values"])
+        submitted = deps.clock()  # checked and stored as of the moment the form was sent
         arguments: dict[str, Any] = {
             "db": deps.db,
             "framework": deps.framework,
@@ -101,13 +102,13 @@ def register(app: App, deps: Deps) -> None:
         }
         # Errors must come back in the ack: check by reading, answer, then store.
         try:
-            fb.check_feedback(now=deps.clock(), **arguments)
+            fb.check_feedback(now=submitted, **arguments)
         except (InvalidInput, NotOnRoster) as error:
             ack(response_action="errors", errors=_block_errors(deps, error))
             return
         ack()
         try:
-            outcome = fb.record_feedback(now=deps.clock(), **arguments)
+            outcome = fb.record_feedback(now=submitted, **arguments)
         except (InvalidInput, NotOnRoster) as error:  # the roster changed in between
             client.chat_postMessage(
                 channel=body["user"]["id"],

@@ -55,6 +55,7 @@ def register(app: App, deps: Deps) -> None:
     def finish_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
+        submitted = deps.clock()  # the window is judged at the moment the form was sent
         saved = json.loads(view["private_metadata"])
         chosen = view["state"]["values"].get(LadderIds.TARGET_BLOCK, {}).get(LadderIds.INPUT, {})
         target = int(chosen["selected_option"]["value"]) if chosen.get("selected_option") else None
@@ -63,7 +64,7 @@ def register(app: App, deps: Deps) -> None:
             "calendar": deps.calendar,
             "checkpoint": saved["cp"],
             "year": saved["year"],
-            "now": deps.clock(),
+            "now": submitted,
         }
         try:
             sheets.check_window(**arguments)
@@ -95,7 +96,18 @@ def register(app: App, deps: Deps) -> None:
             return
         send_soon(deps, client, outcome.outbox_ids)
 
+    def open_sheet_clicked(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        command = {"user_id": body["user"]["id"], "trigger_id": body["trigger_id"]}
+        try:
+            _begin(deps, client, respond, command)
+        except (NotAllowed, NotOnRoster) as error:
+            respond(response_type="ephemeral", replace_original=False, **_refusal(deps, error))
+
     app.command(COMMAND)(ladder_command)
+    app.action(LadderIds.OPEN_SHEET.value)(open_sheet_clicked)
     app.view(LadderIds.LEVEL_MODAL.value)(level_submitted)
     app.view(LadderIds.FINISH_MODAL.value)(finish_submitted)
 

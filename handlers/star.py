@@ -76,11 +76,12 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
         request = _new_project(body["user"]["id"], view["state"]["values"])
+        submitted = deps.clock()
         if not _checked(
             deps,
             ack,
             lambda: star.check_new(
-                db=deps.db, calendar=deps.calendar, request=request, now=deps.clock()
+                db=deps.db, calendar=deps.calendar, request=request, now=submitted
             ),
         ):
             return
@@ -89,9 +90,7 @@ def register(app: App, deps: Deps) -> None:
             client,
             body,
             "STAR project",
-            lambda: star.create(
-                db=deps.db, calendar=deps.calendar, request=request, now=deps.clock()
-            ),
+            lambda: star.create(db=deps.db, calendar=deps.calendar, request=request, now=submitted),
         )
         if outcome is not None:
             send_soon(deps, client, outcome.outbox_ids)
@@ -133,8 +132,9 @@ def register(app: App, deps: Deps) -> None:
             "same_way": bool(_element(values, StarIds.SAME_WAY_BLOCK).get("selected_options")),
             "project_id": int(view["private_metadata"]),
         }
+        submitted = deps.clock()
         try:
-            star.check_measure(now=deps.clock(), **arguments)
+            star.check_measure(now=submitted, **arguments)
         except star.NeedsSameWay:
             ack(
                 response_action="errors",
@@ -153,7 +153,7 @@ def register(app: App, deps: Deps) -> None:
             client,
             body,
             "measurement",
-            lambda: star.measure(now=deps.clock(), notify=True, **arguments),
+            lambda: star.measure(now=submitted, notify=True, **arguments),
         )
         if outcome is not None:
             send_soon(deps, client, outcome.outbox_ids)
@@ -206,28 +206,33 @@ def register(app: App, deps: Deps) -> None:
         ) -> None:
             ack()
             try:
-                status = star.status(
-                    db=deps.db,
-                    calendar=deps.calendar,
-                    slack_user_id=body["user"]["id"],
-                    now=deps.clock(),
+                status = star.project_status(
+                    db=deps.db, slack_user_id=body["user"]["id"], project_id=int(action["value"])
                 )
-            except NotOnRoster as error:
+            except (NotAllowed, NotOnRoster) as error:
                 respond(response_type="ephemeral", replace_original=False, **_refusal(deps, error))
-                return
-            if status is None or status.project_id != int(action["value"]):
-                respond(
-                    response_type="ephemeral",
-                    replace_original=False,
-                    **render(
-                        "notice", warning=True, text="Only the project's owner can change it."
-                    ),
-                )
                 return
             view = render(template, status=status, project_id=status.project_id)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
         return opened
+
+    def show_clicked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        try:
+            status = star.project_status(
+                db=deps.db, slack_user_id=body["user"]["id"], project_id=int(action["value"])
+            )
+        except (NotAllowed, NotOnRoster) as error:
+            respond(response_type="ephemeral", replace_original=False, **_refusal(deps, error))
+            return
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            **render("star_status", status=status, intro=None),
+        )
 
     def final_confirmed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
@@ -285,6 +290,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(StarIds.FINAL_SAME_WAY.value)(final_confirmed)
     app.action(StarIds.CANCEL.value)(cancelled)
     app.action(StarIds.CONFIRM_EVALUATION.value)(evaluation_confirmed)
+    app.action(StarIds.SHOW.value)(show_clicked)
 
 
 def _measure_by_command(

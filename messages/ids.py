@@ -41,6 +41,7 @@ class LadderIds(StrEnum):
     TRUE_OPTION = "true"
     TARGET_BLOCK = "ladder_target"
     INPUT = "value"
+    OPEN_SHEET = "ladder_open_sheet"
 
 
 class StarIds(StrEnum):
@@ -72,3 +73,4 @@ class StarIds(StrEnum):
     FINAL_SAME_WAY = "star_final_same_way"
     CANCEL = "star_cancel"
     CONFIRM_EVALUATION = "star_confirm_evaluation"
+    SHOW = "star_show_project"

@@ -193,6 +193,12 @@ def _write(tmp_path: Path, mutate) -> Path:
             ),
             "summer closes before it opens",
         ),
+        (
+            lambda d: d["checkpoints"].append(
+                {"key": "pdp", "name": "P", "opens": "03-01", "closes": "03-31", "optional": True}
+            ),
+            "mid and pdp overlap",
+        ),
     ],
 )
 def test_broken_file_names_the_key_at_fault(tmp_path, mutate, fault):

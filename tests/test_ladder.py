@@ -154,6 +154,7 @@ def test_filling_again_in_the_window_replaces_the_sheet(slack, fake_slack, deps,
     slack.view_submission(
         _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
     )
+    slack.drain()
     clock.now = datetime(2026, 10, 1, 9, 0, tzinfo=LONDON)
     all_levels = [[True] * n for n in COUNTS[:4]] + [[False] + [True] * 10]
     slack.view_submission(
@@ -172,6 +173,7 @@ def test_mid_year_sheet_keeps_the_september_target(slack, fake_slack, deps, cloc
     slack.view_submission(
         _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
     )
+    slack.drain()
     clock.now = datetime(2027, 2, 10, 9, 0, tzinfo=LONDON)
     finish = _fill(
         slack, _start(slack, fake_slack), [[True] * 5, [True] * 4, [True] * 6, [False] * 6]
@@ -245,6 +247,7 @@ def test_outside_a_window_says_when_the_next_opens_and_shows_the_last_sheet(
     slack.view_submission(
         _fill(slack, _start(slack, fake_slack), ISSUE_EXAMPLE)["view"], target(3), user_id="UUMA"
     )
+    slack.drain()
     clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
     opened = len(fake_slack.calls_to("views.open"))
 

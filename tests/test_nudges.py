@@ -1,0 +1,168 @@
+"""What is due at a moment, for each kind of nudge, with real 2026-27 dates
+(the September window opens Tuesday 1 Sep and closes Thursday 15 Oct; the autumn
+half term is 26-30 Oct; Christmas 21 Dec - 1 Jan)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from bot import feedback as fb
+from bot import star_projects
+from bot.nudges import due_at
+from storage.ladder import save_sheet
+from tests.conftest import LONDON
+from tests.factories import add_staff
+
+pytestmark = pytest.mark.usefixtures("school")
+
+
+def _due(deps, day: date, hour: int = 9):
+    moment = datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
+    return due_at(db=deps.db, framework=deps.framework, calendar=deps.calendar, now=moment)
+
+
+def _keys(deps, day: date, prefix: str = "nudge:") -> set[str]:
+    return {n.delivery.key for n in _due(deps, day).nudges if n.delivery.key.startswith(prefix)}
+
+
+def _fill_sheet(deps, staff_id: int, checkpoint="sep", year="2026-27"):
+    with deps.db.session() as session:
+        save_sheet(
+            session=session,
+            staff_id=staff_id,
+            academic_year=year,
+            checkpoint=checkpoint,
+            gap=(2, 1),
+            level_reached=1,
+            target_level=2,
+            now=datetime(2026, 9, 2, 9, 0, tzinfo=LONDON),
+        )
+
+
+def test_checkpoint_opening_is_due_from_the_first_working_day(deps):
+    assert (
+        _keys(deps, date(2026, 8, 31), "nudge:cp-open") == set()
+    )  # bank holiday, before the window
+    opening = _keys(deps, date(2026, 9, 1), "nudge:cp-open")
+    assert opening == {f"nudge:cp-open:2026-27:sep:{n}" for n in range(1, 6)}  # all five staff
+    _fill_sheet(deps, 4)  # Bob fills it in
+    assert "nudge:cp-open:2026-27:sep:4" not in _keys(deps, date(2026, 9, 2), "nudge:cp-open")
+    assert _keys(deps, date(2026, 10, 16), "nudge:cp-open") == set()  # closed: never announced
+
+
+def test_a_window_opening_at_a_weekend_waits_for_monday(deps, framework):
+    from bot.calendar import SchoolCalendar
+    from bot.deps import Deps
+
+    moved = framework.model_copy(
+        update={
+            "checkpoints": [
+                c.model_copy(update={"opens": c.opens.model_copy(update={"day": 5})})
+                if c.key == "sep"
+                else c
+                for c in framework.checkpoints
+            ]
+        }
+    )  # opens Saturday 5 Sep 2026
+    shifted = Deps(settings=deps.settings, framework=moved, db=deps.db, clock=deps.clock)
+    assert SchoolCalendar(moved).is_working_day(date(2026, 9, 7))
+    assert _keys(shifted, date(2026, 9, 5), "nudge:cp-open") == set()
+    assert _keys(shifted, date(2026, 9, 6), "nudge:cp-open") == set()
+    assert len(_keys(shifted, date(2026, 9, 7), "nudge:cp-open")) == 5
+
+
+def test_closing_reminder_seven_days_before_the_window_closes(deps):
+    _fill_sheet(deps, 4)
+    assert _keys(deps, date(2026, 10, 7), "nudge:cp-closing") == set()
+    assert _keys(deps, date(2026, 10, 8), "nudge:cp-closing") == {
+        f"nudge:cp-closing:2026-27:sep:{n}" for n in (1, 2, 3, 5)
+    }
+    assert len(_keys(deps, date(2026, 10, 15), "nudge:cp-closing")) == 4
+    assert _keys(deps, date(2026, 10, 16), "nudge:cp-closing") == set()
+
+
+def test_appraisers_get_a_weekly_list_and_one_after_the_window_closes(deps):
+    _fill_sheet(deps, 3)  # Alice done; Bob (appraiser Amir=2) and Carol (appraiser Hannah=1) not
+    first_week = _due(deps, date(2026, 9, 1))
+    lists = {
+        n.delivery.key: n.delivery.context["appraisees"]
+        for n in first_week.nudges
+        if n.delivery.key.startswith("nudge:cp-appraisees")
+    }
+    assert lists == {
+        "nudge:cp-appraisees:2026-27:sep:2:week-2026-08-31": ["<@UBOB>"],
+        "nudge:cp-appraisees:2026-27:sep:1:week-2026-08-31": ["<@UAMIR>", "<@UCAROL>"],
+    }
+    assert _keys(deps, date(2026, 9, 8), "nudge:cp-appraisees:2026-27:sep:2") == {
+        "nudge:cp-appraisees:2026-27:sep:2:week-2026-09-07"
+    }
+    _fill_sheet(deps, 4)
+    assert _keys(deps, date(2026, 9, 15), "nudge:cp-appraisees:2026-27:sep:2") == set()  # all done
+    after = _keys(deps, date(2026, 10, 16), "nudge:cp-appraisees")
+    assert after == {"nudge:cp-appraisees:2026-27:sep:1:closed"}
+    assert _keys(deps, date(2026, 10, 22), "nudge:cp-appraisees") == {
+        "nudge:cp-appraisees:2026-27:sep:1:closed"
+    }
+    assert (
+        _keys(deps, date(2026, 10, 24), "nudge:cp-appraisees") == set()
+    )  # a week on, no longer relevant
+
+
+def test_written_feedback_reminder_and_overdue_over_half_term(deps):
+    # Visit Thursday 15 Oct: 10 working days skip the half term -> written due Thursday 5 Nov.
+    outcome = fb.log_visit(
+        db=deps.db,
+        calendar=deps.calendar,
+        observer_slack_id="UAMIR",
+        observee_slack_id="UBOB",
+        visit_date="2026-10-15",
+        now=datetime(2026, 10, 15, 12, 0, tzinfo=LONDON),
+        is_bot=lambda _: False,
+    )
+    assert outcome.written_due == date(2026, 11, 5)
+    visit = outcome.visit_id
+    assert _keys(deps, date(2026, 11, 2), "nudge:written") == set()
+    assert _keys(deps, date(2026, 11, 3), "nudge:written") == {
+        f"nudge:written-due:{visit}"
+    }  # 2 days before
+    assert _keys(deps, date(2026, 11, 5), "nudge:written") == {f"nudge:written-due:{visit}"}
+    overdue = _due(deps, date(2026, 11, 6))
+    assert {
+        (n.delivery.key, n.delivery.channel, n.optional)
+        for n in overdue.nudges
+        if n.delivery.key.startswith("nudge:written")
+    } == {
+        (f"nudge:written-overdue:{visit}:observer", "UAMIR", False),
+        (f"nudge:written-overdue:{visit}:manager", "UHEAD", False),  # Amir's line manager
+    }
+
+
+def test_star_needs_become_nudges_for_owner_and_appraiser(deps):
+    at = datetime(2025, 11, 3, 9, 0, tzinfo=LONDON)
+    star_projects.create(
+        db=deps.db,
+        calendar=deps.calendar,
+        now=at,
+        request=star_projects.NewProject(
+            owner_slack_id="UBOB",
+            title="T",
+            kpi_name="K",
+            higher_is_better=True,
+            kpi_method="M",
+            planned_start=date(2025, 11, 3),
+            planned_end=date(2026, 3, 1),
+        ),
+    )
+    october = _due(deps, date(2026, 10, 5))
+    assert {
+        (n.delivery.key, n.delivery.channel) for n in october.nudges if "star" in n.delivery.key
+    } == {("nudge:star-evaluation:1", "UBOB"), ("nudge:star-evaluation:1:appraiser", "UAMIR")}
+
+
+def test_people_slack_has_not_resolved_are_skipped_and_counted(deps):
+    add_staff(deps.db, "Nina", slack_user_id=None)
+    due = _due(deps, date(2026, 9, 1))
+    assert due.skipped_without_slack == 1
+    assert all(n.delivery.channel for n in due.nudges)
