@@ -64,6 +64,25 @@ class SchoolCalendar:
             day.weekday() < 5 and not self.is_bank_holiday(day) and not self.is_school_holiday(day)
         )
 
+    def in_working_hours(self, now: datetime) -> bool:
+        """A working day, between the trust's working hours (local time)."""
+        local = now.astimezone(self.framework.zone)
+        hours = self.framework.working_hours
+        return self.is_working_day(local.date()) and hours.start <= local.time() < hours.end
+
+    def next_working_moment(self, now: datetime) -> datetime:
+        """`now` if it is within working hours, else the start of the next working hours."""
+        if self.in_working_hours(now):
+            return now
+        local = now.astimezone(self.framework.zone)
+        day = local.date()
+        if not self.is_working_day(day) or local.time() >= self.framework.working_hours.end:
+            day += timedelta(days=1)
+            while not self.is_working_day(day):
+                day += timedelta(days=1)
+        start = datetime.combine(day, self.framework.working_hours.start, self.framework.zone)
+        return start.astimezone(now.tzinfo)
+
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`th working day after `start` (the start day itself never counts)."""
         if count < 1:

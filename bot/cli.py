@@ -150,13 +150,24 @@ def _lookup(client: WebClient, email: str) -> str | None:
 
 
 def _tick(args: argparse.Namespace) -> int:
+    from bot.calendar import SchoolCalendar
     from bot.scheduler import parse_moment, tick
     from bot.slack_client import make_client
 
     settings, framework, db = _start(Mode.TICK)
     now = parse_moment(args.at, framework) if args.at else utc_now()
-    report = tick(db=db, client=make_client(settings), now=now)
-    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    report = tick(
+        db=db,
+        framework=framework,
+        calendar=SchoolCalendar(framework),
+        client=make_client(settings),
+        now=now,
+    )
+    print(
+        f"queued {report.queued}, sent {report.sent}, held {report.held}, "
+        f"retrying {report.retrying}, failed {report.failed}, "
+        f"skipped {report.skipped} (no Slack account)"
+    )
     for error in report.errors:
         print(f"  failed: {error}")
     return 0

@@ -72,8 +72,16 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
-def enqueue(*, session: Session, deliveries: Sequence[Delivery], now: datetime) -> list[int]:
-    """Render and queue each delivery in the caller's transaction; keys already queued are kept."""
+def enqueue(
+    *,
+    session: Session,
+    deliveries: Sequence[Delivery],
+    now: datetime,
+    not_before: datetime | None = None,
+) -> list[int]:
+    """Render and queue each delivery in the caller's transaction; keys already queued are kept.
+
+    `not_before` holds the messages until then (outside working hours)."""
     return [
         add_once(
             session=session,
@@ -81,6 +89,7 @@ def enqueue(*, session: Session, deliveries: Sequence[Delivery], now: datetime) 
             channel=d.channel,
             payload=render(d.template, **d.context),
             now=now,
+            not_before=not_before,
         )
         for d in deliveries
     ]

@@ -19,7 +19,13 @@ from storage.models import OutboxMessage, OutboxStatus
 
 
 def add_once(
-    *, session: Session, key: str, channel: str, payload: dict[str, Any], now: datetime
+    *,
+    session: Session,
+    key: str,
+    channel: str,
+    payload: dict[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
 ) -> int:
     """Queue a message under `key` unless that key is already queued; return its id."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
@@ -31,7 +37,7 @@ def add_once(
             payload=payload,
             status=OutboxStatus.PENDING,
             attempts=0,
-            next_attempt_at=now,
+            next_attempt_at=not_before or now,
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["key"])
@@ -113,6 +119,20 @@ def _set(session: Session, message_id: int, **values: Any) -> None:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+
+
+def outbox_size(*, session: Session) -> int:
+    return session.exec(select(func.count()).select_from(OutboxMessage)).one()
+
+
+def held_count(*, session: Session, now: datetime) -> int:
+    """Messages waiting for a later moment (working hours, or a retry)."""
+    return session.exec(
+        select(func.count()).where(
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.next_attempt_at) > now,
+        )
+    ).one()
 
 
 def message_by_key(*, session: Session, key: str) -> OutboxMessage | None:

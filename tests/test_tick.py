@@ -1,0 +1,141 @@
+"""`staffroom tick --at` through a whole September window, day by day, with the exact
+DMs expected; ticking twice; working hours; two processes at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from storage.ladder import save_sheet
+from tests.conftest import LONDON
+
+pytestmark = pytest.mark.usefixtures("school")
+
+
+@pytest.fixture
+def tick(monkeypatch, database, fake_slack, capsys):
+    for name in ("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "STAFFROOM_FRAMEWORK"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
+    monkeypatch.setenv("DATABASE_URL", database.url)
+
+    def run(at: str) -> str:
+        assert main(["tick", "--at", at]) == 0
+        return capsys.readouterr().out.splitlines()[0]
+
+    return run
+
+
+def _fill(database, staff_id, checkpoint="sep"):
+    from datetime import datetime
+
+    with database.session() as session:
+        save_sheet(
+            session=session,
+            staff_id=staff_id,
+            academic_year="2026-27",
+            checkpoint=checkpoint,
+            gap=None,
+            level_reached=8,
+            target_level=8,
+            now=datetime(2026, 9, 1, 12, 0, tzinfo=LONDON),
+        )
+
+
+def test_the_september_window_day_by_day(tick, fake_slack, database):
+    # Monday 31 August: a bank holiday, and the window has not opened.
+    assert (
+        tick("2026-08-31T09:00")
+        == "queued 0, sent 0, held 0, retrying 0, failed 0, skipped 0 (no Slack account)"
+    )
+    # Tuesday 1 September, 07:00: due, but before working hours: queued and held.
+    assert tick("2026-09-01T07:00").startswith("queued 7, sent 0, held 7")
+    assert fake_slack.calls_to("chat.postMessage") == []
+    # 08:00: working hours begin; everything held is delivered once.
+    assert tick("2026-09-01T08:00").startswith("queued 0, sent 7, held 0")
+    openings = [
+        c
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.params["text"].startswith("The September checkpoint is open: please fill in")
+    ]
+    assert sorted(c.params["channel"] for c in openings) == [
+        "UALICE",
+        "UAMIR",
+        "UBOB",
+        "UCAROL",
+        "UHEAD",
+    ]
+    lists = {
+        c.params["channel"]: c.params["text"]
+        for c in fake_slack.calls_to("chat.postMessage")
+        if "These appraisees" in c.params["text"]
+    }
+    assert lists == {
+        "UAMIR": "The September checkpoint is open until 15 October 2026. These appraisees "
+        "have not filled in their ladder sheet yet: <@UALICE> and <@UBOB>.",
+        "UHEAD": "The September checkpoint is open until 15 October 2026. These appraisees "
+        "have not filled in their ladder sheet yet: <@UAMIR> and <@UCAROL>.",
+    }
+    # The same moment again, and the next day: nothing new.
+    assert tick("2026-09-01T08:00").startswith("queued 0, sent 0")
+    assert tick("2026-09-02T09:00").startswith("queued 0, sent 0")
+    # Alice, Bob and Amir fill in their sheets; Monday 7 September: Hannah's weekly list only.
+    for staff_id in (2, 3, 4):
+        _fill(database, staff_id)
+    before = len(fake_slack.calls_to("chat.postMessage"))
+    assert tick("2026-09-07T09:00").startswith("queued 1, sent 1")
+    (weekly,) = fake_slack.calls_to("chat.postMessage")[before:]
+    assert (weekly.params["channel"], weekly.params["text"].endswith("yet: <@UCAROL>.")) == (
+        "UHEAD",
+        True,
+    )
+    # Saturday 12 September: nothing is sent at a weekend, and nothing is due.
+    assert tick("2026-09-12T10:00").startswith("queued 0, sent 0, held 0")
+    # Thursday 8 October: a week before the window closes, Carol and Hannah are reminded;
+    # no tick ran earlier this week, so Hannah's weekly list is caught up too.
+    before = len(fake_slack.calls_to("chat.postMessage"))
+    assert tick("2026-10-08T09:00").startswith("queued 3, sent 3")
+    this_week = fake_slack.calls_to("chat.postMessage")[before:]
+    closing = [c for c in this_week if c.params["text"].startswith("Reminder")]
+    assert sorted(c.params["channel"] for c in closing) == ["UCAROL", "UHEAD"]
+    assert all(
+        c.params["text"].startswith("Reminder: the September checkpoint closes on 15 October 2026")
+        for c in closing
+    )
+    # Friday 16 October: closed. Hannah hears who did not fill it in; nobody is told it opened.
+    before = len(fake_slack.calls_to("chat.postMessage"))
+    assert tick("2026-10-16T09:00").startswith("queued 1, sent 1")
+    (closed,) = fake_slack.calls_to("chat.postMessage")[before:]
+    assert closed.params["text"] == (
+        "The September checkpoint closed on 15 October 2026. These "
+        "appraisees did not fill in their ladder sheet: <@UCAROL>."
+    )
+    assert tick("2026-10-19T09:00").startswith("queued 0, sent 0")
+    every = [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert len(every) == 7 + 1 + 3 + 1
+
+
+def test_two_tick_processes_at_once_send_each_nudge_once(database, fake_slack):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STAFFROOM_"))}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database.url
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "tick", "--at", "2026-09-01T09:00"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=60) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    channels = sorted(c.params["channel"] for c in fake_slack.calls_to("chat.postMessage"))
+    assert channels == sorted(["UALICE", "UAMIR", "UBOB", "UCAROL", "UHEAD", "UAMIR", "UHEAD"])
