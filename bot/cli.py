@@ -93,11 +93,12 @@ def _serve(_args: argparse.Namespace) -> int:
     from bot.app import create_app
     from bot.scheduler import start_scheduler
     from bot.server import serve_http, serve_socket_mode
+    from bot.slack_client import make_client
 
     settings, framework, db = _start(Mode.SERVE)
     deps = Deps(settings=settings, framework=framework, db=db)
     app = create_app(deps)
-    scheduler = start_scheduler(deps, app.client)
+    scheduler = start_scheduler(deps, make_client(settings, paced=True))
     try:
         if settings.slack_app_token is not None:
             serve_socket_mode(app, settings.slack_app_token.get_secret_value())
@@ -160,7 +161,7 @@ def _tick(args: argparse.Namespace) -> int:
         db=db,
         framework=framework,
         calendar=SchoolCalendar(framework),
-        client=make_client(settings),
+        client=make_client(settings, paced=True),
         now=now,
     )
     print(

@@ -11,7 +11,8 @@ with the reason kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +33,7 @@ LEASE = timedelta(minutes=5)  # a row claimed longer ago than this belonged to a
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 METADATA_EVENT = "staffroom_outbox"
+RATE_LIMIT_BUDGET = 300.0  # seconds one delivery run may spend waiting out 429s
 
 # Errors no retry can fix: the message or its destination is wrong.
 PERMANENT_ERRORS = frozenset(
@@ -62,6 +64,53 @@ class Delivery:
     channel: str
     template: str
     context: dict[str, Any]
+
+
+class Pacer:
+    """Spaces chat.postMessage calls in a delivery run, learning the workspace's limit.
+
+    Slack's limit for posting depends on the workspace, so the pacer starts quick,
+    speeds up a little after each run of successes, and on a 429 waits the
+    Retry-After it was given and settles above the spacing that was refused.
+    """
+
+    START = 0.02  # seconds between calls at first
+    SPEED_UP_AFTER = 10
+    SPEED_UP = 0.8
+    MARGIN = 1.25
+
+    def __init__(
+        self,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval = self.START
+        self.floor = 0.0
+        self._sleep = sleep
+        self._clock = clock
+        self._last = -float("inf")
+        self._streak = 0
+        self.waited = 0.0  # seconds spent waiting out 429s
+
+    def wait_turn(self) -> None:
+        delay = self._last + self.interval - self._clock()
+        if delay > 0:
+            self._sleep(delay)
+        self._last = self._clock()
+
+    def succeeded(self) -> None:
+        self._streak += 1
+        if self._streak >= self.SPEED_UP_AFTER:
+            self._streak = 0
+            self.interval = max(self.interval * self.SPEED_UP, self.floor)
+
+    def limited(self, retry_after: float) -> None:
+        self._streak = 0
+        self.floor = max(self.floor, self.interval * self.MARGIN)
+        self.interval = max(self.interval * 2, self.floor)
+        self._sleep(retry_after)
+        self.waited += retry_after
+        self._last = self._clock()
 
 
 @dataclass
@@ -101,10 +150,17 @@ def deliver(
     client: WebClient,
     now: datetime,
     only: Sequence[int] | None = None,
-    limit: int = 500,
+    limit: int = 5000,
+    pacer: Pacer | None = None,
+    wait_budget: float = RATE_LIMIT_BUDGET,
 ) -> DeliveryReport:
-    """Send what is due at `now` (or only the rows `only` names, if due)."""
+    """Send what is due at `now` (or only the rows `only` names, if due).
+
+    Slack's 429s are waited out within the run, up to `wait_budget` seconds in all;
+    what is left then stays queued for the next tick.
+    """
     report = DeliveryReport()
+    pacer = pacer or Pacer()
     with db.session() as session:
         candidates = due_ids(session=session, now=now, lease=LEASE, limit=limit, only=only)
     for message_id in candidates:
@@ -113,39 +169,60 @@ def deliver(
             if message is None:
                 continue
             session.expunge(message)
-        _send(db, client, message, now, report)
+        _send(db, client, message, now, report, pacer, wait_budget)
     return report
 
 
 def _send(
-    db: Database, client: WebClient, message: OutboxMessage, now: datetime, report: DeliveryReport
+    db: Database,
+    client: WebClient,
+    message: OutboxMessage,
+    now: datetime,
+    report: DeliveryReport,
+    pacer: Pacer,
+    wait_budget: float,
 ) -> None:
     assert message.id is not None
-    try:
-        response = client.chat_postMessage(
-            channel=message.channel,
-            text=message.payload["text"],
-            blocks=message.payload.get("blocks"),
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-    except SlackApiError as exc:
-        error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
-        if exc.response.status_code == 429:
-            wait = _retry_after(exc.response.headers)
-            _retry_or_fail(db, message, f"ratelimited (retry after {wait}s)", now, wait, report)
-        elif error in PERMANENT_ERRORS:
-            _fail(db, message, error, report)
-        else:
-            _retry_or_fail(db, message, error, now, None, report)
-        return
-    except OSError as exc:  # connection refused, reset, timed out (URLError is an OSError)
-        _retry_or_fail(db, message, f"connection: {exc}", now, None, report)
-        return
+    while True:
+        pacer.wait_turn()
+        try:
+            response = client.chat_postMessage(
+                channel=message.channel,
+                text=message.payload["text"],
+                blocks=message.payload.get("blocks"),
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            if exc.response.status_code == 429:
+                wait = _retry_after(exc.response.headers)
+                if pacer.waited + wait <= wait_budget:
+                    pacer.limited(wait)
+                    continue
+            _refused(db, message, exc, now, report)
+            return
+        except OSError as exc:  # connection refused, reset, timed out (URLError is an OSError)
+            _retry_or_fail(db, message, f"connection: {exc}", now, None, report)
+            return
+        pacer.succeeded()
+        break
     with db.session() as session:
         mark_sent(session=session, message_id=message.id, ts=response.get("ts"), now=now)
     report.sent += 1
+
+
+def _refused(
+    db: Database, message: OutboxMessage, exc: SlackApiError, now: datetime, report: DeliveryReport
+) -> None:
+    error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+    if exc.response.status_code == 429:
+        wait = _retry_after(exc.response.headers)
+        _retry_or_fail(db, message, f"ratelimited (retry after {wait}s)", now, wait, report)
+    elif error in PERMANENT_ERRORS:
+        _fail(db, message, error, report)
+    else:
+        _retry_or_fail(db, message, error, now, None, report)
 
 
 def _retry_or_fail(

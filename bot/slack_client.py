@@ -7,6 +7,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.config import Settings
 
@@ -18,18 +19,19 @@ def api_base_url(settings: Settings) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def make_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A client that waits out one 429 (Retry-After) and retries dropped connections.
+def make_client(settings: Settings, *, paced: bool = False) -> WebClient:
+    """A client that retries dropped connections and, unless `paced`, waits out one 429.
 
-    Outbox delivery adds its own later retries on top, so no call blocks for long.
+    A paced client is for the outbox's bulk delivery, which spaces its calls and
+    waits out Slack's 429s itself (bot.delivery.Pacer).
     """
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    handlers: list[RetryHandler] = [ConnectionErrorRetryHandler(max_retry_count=1)]
+    if not paced:
+        handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     return WebClient(
-        token=token or bot_token,
+        token=bot_token,
         base_url=api_base_url(settings),
         timeout=TIMEOUT_SECONDS,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=1),
-            RateLimitErrorRetryHandler(max_retry_count=1),
-        ],
+        retry_handlers=handlers,
     )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,6 +23,7 @@ class Call:
     method: str
     params: dict[str, Any]
     headers: dict[str, str]
+    accepted: bool = False
 
 
 @dataclass
@@ -35,6 +38,10 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self._scripted: dict[str, list[Scripted]] = {}
+        self._limits: dict[str, float] = {}  # method -> seconds allowed between calls
+        self._last_allowed: dict[str, float] = {}
+        self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
+        self.limited = 0  # how many calls were answered 429 by the rate limit
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -90,6 +97,10 @@ class FakeSlack:
         queue = self._scripted.setdefault(method, [])
         queue.extend(Scripted(status, body, headers or {}) for _ in range(times))
 
+    def limit_rate(self, method: str, *, interval: float) -> None:
+        """Allow one call to `method` per `interval` seconds; answer 429 beyond it, like Slack."""
+        self._limits[method] = interval
+
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         self.script(method, status=429, headers={"Retry-After": str(retry_after)}, times=times)
 
@@ -116,10 +127,27 @@ class FakeSlack:
             self.calls.append(call)
             queue = self._scripted.get(call.method)
             scripted = queue.pop(0) if queue else None
+            if scripted is None and call.method in self._limits:
+                now = time.monotonic()
+                wait = self._last_allowed.get(call.method, 0.0) + self._limits[call.method] - now
+                if wait > 0:
+                    self.limited += 1
+                    scripted = Scripted(
+                        429,
+                        {"ok": False, "error": "ratelimited"},
+                        {"Retry-After": str(max(1, math.ceil(wait)))},
+                    )
+                else:
+                    self._last_allowed[call.method] = now
             self._changed.notify_all()
         if scripted is not None:
             return scripted
         return Scripted(200, self._answer(call))
+
+    def accepted(self, method: str = "chat.postMessage") -> list[Call]:
+        """Calls Slack accepted (not answered with an error)."""
+        with self._changed:
+            return [c for c in self.calls if c.method == method and c.accepted]
 
     def _answer(self, call: Call) -> dict[str, Any]:
         params = call.params
@@ -171,7 +199,11 @@ class FakeSlack:
                     method = "response_url"
                 else:
                     method = url.path.removeprefix("/api/")
-                answer = fake._record(Call(method, params, dict(self.headers)))
+                call = Call(method, params, dict(self.headers))
+                answer = fake._record(call)
+                call.accepted = answer.status == 200 and answer.body.get("ok") is True
+                if method in fake.delays:
+                    time.sleep(fake.delays[method])
                 body = json.dumps(answer.body).encode()
                 self.send_response(answer.status)
                 self.send_header("Content-Type", "application/json")

@@ -7,12 +7,18 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
-from bot.delivery import LEASE, MAX_ATTEMPTS, Delivery, deliver, enqueue
+from bot.delivery import LEASE, MAX_ATTEMPTS, Delivery, Pacer, deliver, enqueue
 from bot.slack_client import make_client
 from storage.models import OutboxStatus
 from storage.outbox import claim, count_by_status, message_by_key
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def _paced_client(fake_slack):
+    return make_client(
+        Settings(slack_bot_token="xoxb-test", slack_api_url=fake_slack.api_url), paced=True
+    )
 
 
 def _client(fake_slack):
@@ -98,24 +104,25 @@ def test_one_429_is_waited_out_inside_the_call(database, fake_slack):
     assert len(fake_slack.calls_to("chat.postMessage")) == 2
 
 
-def test_repeated_429_waits_for_retry_after_then_sends(database, fake_slack):
+def test_429_beyond_the_wait_budget_is_left_for_a_later_tick(database, fake_slack):
     _queue(database)
     fake_slack.rate_limit("chat.postMessage", retry_after=30, times=2)
-    client = _client(fake_slack)
-    client.retry_handlers = []  # let the outbox, not the client, do the waiting here
+    client = _paced_client(fake_slack)
 
-    report = deliver(db=database, client=client, now=NOW)
+    def run(seconds_later: int):
+        return deliver(
+            db=database, client=client, now=NOW + timedelta(seconds=seconds_later), wait_budget=10
+        )
+
+    report = run(0)
     assert (report.sent, report.retrying) == (0, 1)
     row = _row(database)
     assert row.status is OutboxStatus.PENDING
     assert row.next_attempt_at == NOW + timedelta(seconds=30)
     assert "ratelimited" in row.last_error
-
-    assert deliver(db=database, client=client, now=NOW + timedelta(seconds=29)).sent == 0  # held
-    assert (
-        deliver(db=database, client=client, now=NOW + timedelta(seconds=30)).retrying == 1
-    )  # 2nd 429
-    assert deliver(db=database, client=client, now=NOW + timedelta(seconds=60)).sent == 1
+    assert run(29).sent == 0  # held until Retry-After has passed
+    assert run(30).retrying == 1  # a second 429
+    assert run(60).sent == 1
     assert len(fake_slack.calls_to("chat.postMessage")) == 3
 
 
@@ -174,3 +181,43 @@ def test_a_claim_left_by_a_dead_process_is_taken_back_after_the_lease(database, 
     assert deliver(db=database, client=client, now=NOW + LEASE - timedelta(seconds=1)).sent == 0
     assert deliver(db=database, client=client, now=NOW + LEASE + timedelta(seconds=1)).sent == 1
     assert _row(database).attempts == 2
+
+
+def test_429s_are_waited_out_within_the_run(database, fake_slack):
+    for n in range(3):
+        _queue(database, key=f"k{n}", channel=f"U{n}")
+    fake_slack.rate_limit("chat.postMessage", retry_after=1, times=2)
+    slept = []
+
+    pacer = Pacer(sleep=slept.append)
+    report = deliver(db=database, client=_paced_client(fake_slack), now=NOW, pacer=pacer)
+
+    assert report.sent == 3
+    assert [c.params["channel"] for c in fake_slack.accepted()] == ["U0", "U1", "U2"]
+    assert slept.count(1) == 2  # waited Retry-After twice, then carried on
+    assert pacer.interval > Pacer.START  # and slowed down
+
+
+def test_the_pacer_learns_the_rate_slack_allows(database, fake_slack):
+    for n in range(60):
+        _queue(database, key=f"k{n}", channel=f"U{n}")
+    fake_slack.limit_rate("chat.postMessage", interval=0.05)
+
+    report = deliver(db=database, client=_paced_client(fake_slack), now=NOW)
+
+    assert report.sent == 60
+    assert len(fake_slack.accepted()) == 60
+    assert fake_slack.limited <= 6  # a few 429s while it learns, then none
+
+
+def test_a_slack_timeout_is_retried_later(database, fake_slack):
+    _queue(database)
+    fake_slack.delays["chat.postMessage"] = 1.5
+    client = _paced_client(fake_slack)
+    client.timeout = 1
+    client.retry_handlers = []
+
+    report = deliver(db=database, client=client, now=NOW)
+
+    assert report.retrying == 1
+    assert "timed out" in _row(database).last_error
