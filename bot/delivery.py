@@ -21,15 +21,27 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot import claimant
 from messages import render
 from storage.db import Database
 from storage.models import OutboxMessage
-from storage.outbox import add_once, claim, due_ids, mark_failed, mark_retry, mark_sent
+from storage.outbox import (
+    add_once,
+    claim,
+    claimed_rows,
+    due_ids,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    take_over,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-LEASE = timedelta(minutes=5)  # a row claimed longer ago than this belonged to a process that died
+# A claim older than this (by the tick's clock) is taken over even if its process may be
+# alive on another host; on this host a dead claimant is seen at once (bot.claimant).
+LEASE = timedelta(minutes=5)
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 METADATA_EVENT = "staffroom_outbox"
@@ -116,6 +128,7 @@ class Pacer:
 @dataclass
 class DeliveryReport:
     sent: int = 0
+    recovered: int = 0  # interrupted sends found already delivered
     retrying: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -161,16 +174,79 @@ def deliver(
     """
     report = DeliveryReport()
     pacer = pacer or Pacer()
+    me = claimant.current()
+    if only is None:
+        _recover(db, client, now, me, report, pacer, wait_budget)
     with db.session() as session:
-        candidates = due_ids(session=session, now=now, lease=LEASE, limit=limit, only=only)
+        candidates = due_ids(session=session, now=now, limit=limit, only=only)
     for message_id in candidates:
         with db.session() as session:
-            message = claim(session=session, message_id=message_id, now=now, lease=LEASE)
+            message = claim(session=session, message_id=message_id, now=now, claimant=me)
             if message is None:
                 continue
             session.expunge(message)
         _send(db, client, message, now, report, pacer, wait_budget)
     return report
+
+
+def _recover(
+    db: Database,
+    client: WebClient,
+    now: datetime,
+    me: str,
+    report: DeliveryReport,
+    pacer: Pacer,
+    wait_budget: float,
+) -> None:
+    """Finish what a dead process was sending: sent already (Slack has the message with
+    its key in the metadata) or not, in which case it is sent now."""
+    with db.session() as session:
+        claimed = [(m.id, m.claimed_by, m.claimed_at) for m in claimed_rows(session=session)]
+    for message_id, holder, claimed_at in claimed:
+        assert message_id is not None
+        expired = claimed_at is not None and claimed_at < now - LEASE
+        if holder == me or not (expired or claimant.is_dead(holder)):
+            continue
+        with db.session() as session:
+            message = take_over(
+                session=session, message_id=message_id, previous=holder, claimant=me, now=now
+            )
+            if message is None:
+                continue
+            session.expunge(message)
+        try:
+            delivered_ts = _already_delivered(client, message)
+        except (SlackApiError, OSError) as exc:
+            _retry_or_fail(
+                db, message, f"could not check an interrupted send: {exc}", now, None, report
+            )
+            continue
+        if delivered_ts is None:
+            _send(db, client, message, now, report, pacer, wait_budget)
+            continue
+        with db.session() as session:
+            mark_sent(session=session, message_id=message_id, ts=delivered_ts, now=now)
+        report.recovered += 1
+
+
+def _already_delivered(client: WebClient, message: OutboxMessage) -> str | None:
+    """The ts of the message Slack already has under this outbox key, if any.
+
+    Only direct messages can be checked (their history is readable with im:history);
+    a channel post whose send was interrupted is sent again.
+    """
+    if not message.channel.startswith(("U", "W")):
+        return None
+    opened = client.conversations_open(users=message.channel)
+    history = client.conversations_history(
+        channel=opened["channel"]["id"], include_all_metadata=True, limit=200
+    )
+    messages: list[dict[str, Any]] = history.get("messages") or []
+    for posted in messages:
+        payload = (posted.get("metadata") or {}).get("event_payload") or {}
+        if payload.get("key") == message.key:
+            return str(posted.get("ts"))
+    return None
 
 
 def _send(

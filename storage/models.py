@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, Index, Text, UniqueConstraint, false, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
@@ -53,6 +53,9 @@ class Staff(SQLModel, table=True):
     leader: LeaderScope | None = Field(default=None, sa_column=Column(_enum(LeaderScope, 10)))
     slack_user_id: str | None = Field(default=None, max_length=40, unique=True, index=True)
     active: bool = Field(default=True)
+    mute_nudges: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = _utc(nullable=False)
     updated_at: datetime = _utc(nullable=False)
 
@@ -104,6 +107,7 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime = _utc(nullable=False)
     claimed_at: datetime | None = _utc(nullable=True)
+    claimed_by: str | None = Field(default=None, max_length=120)
     sent_at: datetime | None = _utc(nullable=True)
     last_error: str | None = Field(default=None, max_length=500)
     slack_ts: str | None = Field(default=None, max_length=40)

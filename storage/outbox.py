@@ -7,7 +7,7 @@ UPDATE, so any number of ticks or processes can share the table safely.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, update
@@ -46,16 +46,10 @@ def add_once(
     return session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).one()  # type: ignore[return-value]
 
 
-def _claimable(now: datetime, lease: timedelta) -> Any:
-    return or_(
-        and_(
-            col(OutboxMessage.status) == OutboxStatus.PENDING,
-            col(OutboxMessage.next_attempt_at) <= now,
-        ),
-        and_(
-            col(OutboxMessage.status) == OutboxStatus.SENDING,
-            col(OutboxMessage.claimed_at) < now - lease,
-        ),
+def _claimable(now: datetime) -> Any:
+    return and_(
+        col(OutboxMessage.status) == OutboxStatus.PENDING,
+        col(OutboxMessage.next_attempt_at) <= now,
     )
 
 
@@ -63,11 +57,10 @@ def due_ids(
     *,
     session: Session,
     now: datetime,
-    lease: timedelta,
     limit: int,
     only: Sequence[int] | None = None,
 ) -> list[int]:
-    query = select(OutboxMessage.id).where(_claimable(now, lease))
+    query = select(OutboxMessage.id).where(_claimable(now))
     if only is not None:
         query = query.where(col(OutboxMessage.id).in_(list(only)))
     rows = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
@@ -75,17 +68,51 @@ def due_ids(
 
 
 def claim(
-    *, session: Session, message_id: int, now: datetime, lease: timedelta
+    *, session: Session, message_id: int, now: datetime, claimant: str
 ) -> OutboxMessage | None:
     """Take a due row for sending; None when another process has it or it is not due."""
     result = session.execute(
         update(OutboxMessage)
-        .where(and_(col(OutboxMessage.id) == message_id, _claimable(now, lease)))
+        .where(and_(col(OutboxMessage.id) == message_id, _claimable(now)))
         .values(
             status=OutboxStatus.SENDING,
             claimed_at=now,
+            claimed_by=claimant,
             attempts=col(OutboxMessage.attempts) + 1,
         )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def claimed_rows(*, session: Session) -> Sequence[OutboxMessage]:
+    """Rows some process claimed and has not finished with."""
+    return session.exec(
+        select(OutboxMessage)
+        .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
+        .order_by(col(OutboxMessage.id))
+    ).all()
+
+
+def take_over(
+    *, session: Session, message_id: int, previous: str | None, claimant: str, now: datetime
+) -> OutboxMessage | None:
+    """Take a claim over from a process that died (or whose lease ran out), once."""
+    held_by = (
+        col(OutboxMessage.claimed_by).is_(None)
+        if previous is None
+        else col(OutboxMessage.claimed_by) == previous
+    )
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.status) == OutboxStatus.SENDING,
+            held_by,
+        )
+        .values(claimed_by=claimant, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

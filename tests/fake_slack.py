@@ -42,6 +42,9 @@ class FakeSlack:
         self._last_allowed: dict[str, float] = {}
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
         self.limited = 0  # how many calls were answered 429 by the rate limit
+        self.history: dict[
+            str, list[dict[str, Any]]
+        ] = {}  # DM channel id -> messages, newest first
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -170,7 +173,18 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if call.method == "chat.postMessage":
             ts = f"{1700000000 + next(self._ts)}.000100"
-            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"ts": ts}}
+            channel = str(params.get("channel"))
+            posted = {"ts": ts, "text": params.get("text"), "metadata": params.get("metadata")}
+            if channel.startswith(("U", "W")):
+                self.history.setdefault("D" + channel, []).insert(0, posted)
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
+        if call.method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users"))}}
+        if call.method == "conversations.history":
+            messages = self.history.get(str(params.get("channel")), [])
+            if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
+                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+            return {"ok": True, "messages": messages, "has_more": False}
         if call.method.startswith("views."):
             return {"ok": True, "view": {"id": "V123", **(params.get("view") or {})}}
         return {"ok": True}

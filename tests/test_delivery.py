@@ -172,15 +172,57 @@ def test_slack_unreachable_is_retried_later(database):
     assert _row(database).last_error.startswith("connection:")
 
 
-def test_a_claim_left_by_a_dead_process_is_taken_back_after_the_lease(database, fake_slack):
+def test_a_claim_from_another_host_is_taken_over_after_the_lease(database, fake_slack):
     (row_id,) = _queue(database)
     with database.session() as session:
-        assert claim(session=session, message_id=row_id, now=NOW, lease=LEASE) is not None
+        assert claim(session=session, message_id=row_id, now=NOW, claimant="elsewhere:1:1")
     client = _client(fake_slack)
 
     assert deliver(db=database, client=client, now=NOW + LEASE - timedelta(seconds=1)).sent == 0
-    assert deliver(db=database, client=client, now=NOW + LEASE + timedelta(seconds=1)).sent == 1
-    assert _row(database).attempts == 2
+    report = deliver(db=database, client=client, now=NOW + LEASE + timedelta(seconds=1))
+    assert (report.sent, report.recovered) == (1, 0)  # Slack did not have it: sent once
+    assert _row(database).status is OutboxStatus.SENT
+
+
+def test_a_claim_of_a_dead_process_here_is_finished_at_once_without_sending_twice(
+    database, fake_slack
+):
+    import subprocess
+    import sys
+
+    from bot import claimant
+
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    host = claimant.current().split(":")[0]
+    dead = f"{host}:{finished.stdout.strip()}:1"
+    assert claimant.is_dead(dead) and not claimant.is_dead(claimant.current())
+    delivered, lost = (
+        _queue(database, key="k-delivered"),
+        _queue(database, key="k-lost", channel="UCAROL"),
+    )
+    with database.session() as session:
+        for (row_id,) in (delivered, lost):
+            claim(session=session, message_id=row_id, now=NOW, claimant=dead)
+    # Slack accepted the first before its sender died; the second never reached Slack.
+    fake_slack.history["DUBOB"] = [
+        {
+            "ts": "1.5",
+            "text": "Hello",
+            "metadata": {"event_type": "staffroom_outbox", "event_payload": {"key": "k-delivered"}},
+        }
+    ]
+
+    report = deliver(db=database, client=_client(fake_slack), now=NOW)
+
+    assert (report.recovered, report.sent) == (1, 1)
+    assert [c.params["channel"] for c in fake_slack.accepted()] == ["UCAROL"]
+    assert _row(database, "k-delivered").slack_ts == "1.5"
+    assert _row(database, "k-lost").status is OutboxStatus.SENT
 
 
 def test_429s_are_waited_out_within_the_run(database, fake_slack):

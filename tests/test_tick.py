@@ -139,3 +139,44 @@ def test_two_tick_processes_at_once_send_each_nudge_once(database, fake_slack):
     assert [p.returncode for p in processes] == [0, 0], outputs
     channels = sorted(c.params["channel"] for c in fake_slack.calls_to("chat.postMessage"))
     assert channels == sorted(["UALICE", "UAMIR", "UBOB", "UCAROL", "UHEAD", "UAMIR", "UHEAD"])
+
+
+def test_a_tick_killed_mid_delivery_loses_and_duplicates_nothing(database, fake_slack):
+    import signal
+    import time
+    from collections import Counter
+
+    from tests.factories import add_staff
+
+    for n in range(30):
+        person = add_staff(database, f"Teacher{n}", slack_user_id=f"UT{n:03d}")
+        fake_slack.add_user(person.slack_user_id, person.email)
+    fake_slack.delays["chat.postMessage"] = 0.05  # Slack has the message before the app hears back
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STAFFROOM_"))}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database.url
+    )
+    command = [sys.executable, "-m", "bot.cli", "tick", "--at", "2026-09-01T09:00"]
+
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(fake_slack.accepted()) < 12 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    assert 12 <= len(fake_slack.accepted()) < 37  # killed part of the way through
+
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    per_person = Counter(
+        c.params["channel"]
+        for c in fake_slack.accepted()
+        if c.params["text"].startswith("The September checkpoint is open: please")
+    )
+    expected = {"UALICE", "UAMIR", "UBOB", "UCAROL", "UHEAD"} | {f"UT{n:03d}" for n in range(30)}
+    assert set(per_person) == expected
+    assert set(per_person.values()) == {1}  # one opening DM each: none lost, none twice
+    assert len(fake_slack.accepted()) == 35 + 2  # and the two appraisers' lists, once
+
+    third = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert third.stdout.startswith("queued 0, sent 0")
