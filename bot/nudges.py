@@ -85,6 +85,8 @@ def _add(
 ) -> None:
     if person is None or person.id is None or not person.active:
         return
+    if optional and person.mute_nudges:
+        return
     if not person.slack_user_id:
         due.skipped_without_slack += 1
         return

@@ -28,6 +28,7 @@ class VisitOwed:
 
 @dataclass
 class Pending:
+    reminders_muted: bool = False
     ladder_closes: date | None = None  # the open checkpoint's sheet is not filled
     ladder_checkpoint: str = ""
     visits: list[VisitOwed] = field(default_factory=list)
@@ -60,6 +61,7 @@ def pending_for(
     with db.read_session() as session:
         person = acting_person(session, slack_user_id)
         assert person.id is not None
+        pending.reminders_muted = person.mute_nudges
         window = open_window(framework, today)
         if window is not None:
             done = {

@@ -35,6 +35,14 @@ def ensure_on_roster(db: Database, slack_user_id: str) -> None:
         acting_person(session, slack_user_id)
 
 
+def set_reminders_muted(db: Database, slack_user_id: str, muted: bool) -> None:
+    """Turn a person's optional reminders off or on (deadlines owed to others stay on)."""
+    with db.session() as session:
+        person = acting_person(session, slack_user_id)
+        person.mute_nudges = muted
+        session.add(person)
+
+
 def acting_person(session: Session, slack_user_id: str) -> Staff:
     """The active roster entry of the person using the app, or NotOnRoster."""
     person = staff_by_slack_id(session=session, slack_user_id=slack_user_id)

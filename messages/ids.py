@@ -34,6 +34,10 @@ class FeedbackIds(StrEnum):
     VISIT_WRITE = "visit_write_feedback"
 
 
+class StaffroomIds(StrEnum):
+    REMINDERS = "staffroom_reminders"
+
+
 class LadderIds(StrEnum):
     LEVEL_MODAL = "ladder_level"
     FINISH_MODAL = "ladder_finish"

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from messages.ids import CommendIds, FeedbackIds, LadderIds, StarIds
+from messages.ids import CommendIds, FeedbackIds, LadderIds, StaffroomIds, StarIds
 
 # Mentions Slack itself writes (<@U123>) survive escaping so people stay linked;
 # anything else in angle brackets (<!channel>, links) is shown as typed.
@@ -116,6 +116,7 @@ def _environment() -> Environment:
     env.globals["FeedbackIds"] = FeedbackIds
     env.globals["LadderIds"] = LadderIds
     env.globals["StarIds"] = StarIds
+    env.globals["StaffroomIds"] = StaffroomIds
     env.filters["number"] = number
     env.filters["signed"] = signed
     env.filters["rag_strip"] = rag_strip

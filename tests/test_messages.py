@@ -450,3 +450,54 @@ def test_star_forms_are_within_limits():
     assert view_problems(render("star_measure_modal", status=status)) == []
     question = render("star_confirm_final", value="9" * 30, method="&" * 1000, payload="{}")
     assert message_problems(question) == []
+
+
+# --- nudges and help ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("closed", [True, False])
+def test_nudge_messages_are_within_limits(closed):
+    common = {"name": "n" * 60, "closes": date(2026, 10, 15), "year": "2026-27"}
+    many = [f"<@U{n:09d}>" for n in range(300)]  # an appraiser of a whole school
+    messages = [
+        render("nudge_checkpoint_open", **common),
+        render("nudge_checkpoint_closing", **common),
+        render("nudge_appraisees", **common, closed=closed, appraisees=many),
+        render(
+            "nudge_written_due",
+            visit_id=1,
+            observee="<@UB>",
+            observer="<@UA>",
+            written_due=date(2026, 11, 5),
+        ),
+        render(
+            "nudge_written_overdue",
+            visit_id=1,
+            observee="<@UB>",
+            observer="<@UA>",
+            written_due=date(2026, 11, 5),
+            to_manager=closed,
+        ),
+    ] + [
+        render("nudge_star", need=need, project_id=1, owner="<@UB>", to_appraiser=closed)
+        for need in ("baseline", "final", "evaluation")
+    ]
+    for message in messages:
+        assert message_problems(message) == []
+
+
+@pytest.mark.parametrize("muted", [True, False])
+def test_help_is_within_limits_with_everything_pending(muted):
+    from bot.pending import Pending, VisitOwed
+
+    pending = Pending(
+        reminders_muted=muted,
+        ladder_closes=date(2026, 10, 15),
+        ladder_checkpoint="September",
+        visits=[VisitOwed("<@UB>", date(2026, 9, 14), date(2026, 9, 21), date(2026, 9, 28), True)]
+        * 60,
+        star_missing=False,
+        star_needs=["baseline", "final", "evaluation"],
+        evaluations_to_confirm=["<@UC>"] * 40,
+    )
+    assert message_problems(render("staffroom_help", pending=pending, trust="T" * 200)) == []

@@ -109,3 +109,42 @@ def test_not_on_the_roster(slack, fake_slack):
     slack.command("/staffroom", "", user_id="UVISITOR")
     slack.drain()
     assert "You are not on the staff roster" in fake_slack.responses()[-1]["text"]
+
+
+def test_muting_optional_reminders_keeps_deadlines_owed_to_others(slack, fake_slack, deps):
+    from bot import feedback as fb
+    from bot.nudges import due_at
+
+    _help(slack, fake_slack, "UAMIR")
+    button = fake_slack.responses()[-1]["blocks"][3]["accessory"]
+    assert button["text"]["text"] == "Turn optional reminders off"
+    slack.click(button["action_id"], button["value"], user_id="UAMIR")
+    slack.drain()
+    updated = fake_slack.responses()[-1]
+    assert updated["replace_original"] is True
+    assert "optional reminders are off" in json.dumps(updated)
+
+    fb.log_visit(
+        db=deps.db,
+        calendar=deps.calendar,
+        observer_slack_id="UAMIR",
+        observee_slack_id="UBOB",
+        visit_date="2026-09-14",
+        now=datetime(2026, 9, 14, 12, 0, tzinfo=LONDON),
+        is_bot=lambda _: False,
+    )
+    due = due_at(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        now=datetime(2026, 9, 29, 9, 0, tzinfo=LONDON),
+    )
+    to_amir = {
+        n.delivery.key.rsplit(":", 1)[0] for n in due.nudges if n.delivery.channel == "UAMIR"
+    }
+    assert to_amir == {"nudge:written-overdue:1"}  # no checkpoint or appraisee reminders
+    assert any(n.delivery.channel == "UBOB" and "cp-open" in n.delivery.key for n in due.nudges)
+
+    slack.click(button["action_id"], "on", user_id="UAMIR")
+    slack.drain()
+    assert "Turn optional reminders off" in json.dumps(fake_slack.responses()[-1])
