@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from storage.db import Database
 from storage.models import LeaderScope, Role, Staff
@@ -41,3 +41,23 @@ def add_staff(
         session.flush()
         session.refresh(person)
         return person
+
+
+def start_star_project(deps, owner_slack_id: str, start: date, end: date, now: datetime):
+    """A STAR project started as `/star new` would, with a minimal KPI."""
+    from bot import star_projects
+
+    return star_projects.create(
+        db=deps.db,
+        calendar=deps.calendar,
+        now=now,
+        request=star_projects.NewProject(
+            owner_slack_id=owner_slack_id,
+            title="T",
+            kpi_name="K",
+            higher_is_better=True,
+            kpi_method="M",
+            planned_start=start,
+            planned_end=end,
+        ),
+    )

@@ -9,11 +9,10 @@ from datetime import date, datetime
 import pytest
 
 from bot import feedback as fb
-from bot import star_projects
 from bot.nudges import due_at
 from storage.ladder import save_sheet
 from tests.conftest import LONDON
-from tests.factories import add_staff
+from tests.factories import add_staff, start_star_project
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -141,20 +140,7 @@ def test_written_feedback_reminder_and_overdue_over_half_term(deps):
 
 def test_star_needs_become_nudges_for_owner_and_appraiser(deps):
     at = datetime(2025, 11, 3, 9, 0, tzinfo=LONDON)
-    star_projects.create(
-        db=deps.db,
-        calendar=deps.calendar,
-        now=at,
-        request=star_projects.NewProject(
-            owner_slack_id="UBOB",
-            title="T",
-            kpi_name="K",
-            higher_is_better=True,
-            kpi_method="M",
-            planned_start=date(2025, 11, 3),
-            planned_end=date(2026, 3, 1),
-        ),
-    )
+    start_star_project(deps, "UBOB", date(2025, 11, 3), date(2026, 3, 1), at)
     october = _due(deps, date(2026, 10, 5))
     assert {
         (n.delivery.key, n.delivery.channel) for n in october.nudges if "star" in n.delivery.key

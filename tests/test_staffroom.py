@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from bot import star_projects
 from messages.limits import message_problems
 from tests.conftest import LONDON
+from tests.factories import start_star_project
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -27,21 +28,8 @@ def test_pending_actions_from_every_feature(slack, fake_slack, deps, clock):
     clock.now = datetime(2026, 9, 30, 10, 0, tzinfo=LONDON)  # the September window is open
     slack.command("/feedback", "visit <@UBOB> 2026-09-14", user_id="UAMIR")  # written due 28 Sep
     slack.drain()
-    start = datetime(2026, 9, 1).date()
-    star_projects.create(
-        db=deps.db,
-        calendar=deps.calendar,
-        now=clock.now,
-        request=star_projects.NewProject(
-            owner_slack_id="UBOB",
-            title="T",
-            kpi_name="K",
-            higher_is_better=True,
-            kpi_method="M",
-            planned_start=start,
-            planned_end=datetime(2026, 12, 1).date(),
-        ),
-    )
+    start = date(2026, 9, 1)
+    start_star_project(deps, "UBOB", start, date(2026, 12, 1), clock.now)
 
     amir = _help(slack, fake_slack, "UAMIR")
     assert (
@@ -86,20 +74,7 @@ def test_pending_actions_from_every_feature(slack, fake_slack, deps, clock):
 
 def test_nothing_to_do(slack, fake_slack, deps, clock):
     clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)  # no window open
-    star_projects.create(
-        db=deps.db,
-        calendar=deps.calendar,
-        now=clock.now,
-        request=star_projects.NewProject(
-            owner_slack_id="UCAROL",
-            title="T",
-            kpi_name="K",
-            higher_is_better=True,
-            kpi_method="M",
-            planned_start=datetime(2026, 11, 23).date(),
-            planned_end=datetime(2027, 3, 1).date(),
-        ),
-    )
+    start_star_project(deps, "UCAROL", date(2026, 11, 23), date(2027, 3, 1), clock.now)
     text = _help(slack, fake_slack, "UCAROL")
     assert text == "*To do now*\nNothing right now. :sparkles:"
     assert "`/feedback visit @colleague [YYYY-MM-DD]`" in json.dumps(fake_slack.responses()[-1])
