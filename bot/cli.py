@@ -198,7 +198,8 @@ def _erase(args: argparse.Namespace) -> int:
             raise StaffroomError("not confirmed: nothing was erased")
     report = erase_person(db=db, email=email, now=utc_now())
     print(
-        f"erased {email}: {report.commendations} commendation(s) blanked, "
+        f"erased {email}: {report.commendations} commendation(s), {report.feedback} piece(s) "
+        f"of feedback and {report.star_projects} STAR project(s) blanked, "
         f"{report.outbox_messages} message(s) removed. Remove them from the roster CSV too, "
         "or the next import adds them again."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import Feedback, FeedbackStandard, Visit
@@ -118,3 +118,25 @@ def open_visits_by(*, session: Session, observer_id: int) -> Sequence[Visit]:
         )
         .order_by(col(Visit.written_due), col(Visit.id))
     ).all()
+
+
+def erase_feedback_words(*, session: Session, staff_id: int) -> list[int]:
+    """Blank the words of feedback a person gave or received; who, when and which
+    standards stay as anonymous counts. Returns the feedback ids."""
+    ids = [
+        f.id
+        for f in session.exec(
+            select(Feedback).where(
+                or_(col(Feedback.observer_id) == staff_id, col(Feedback.observee_id) == staff_id)
+            )
+        ).all()
+        if f.id is not None
+    ]
+    if ids:
+        session.execute(
+            update(Feedback)
+            .where(col(Feedback.id).in_(ids))
+            .values(strengths="", development="", next_steps="", context_detail="")
+            .execution_options(synchronize_session=False)
+        )
+    return ids

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy import Text, and_, cast, delete, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -174,10 +174,12 @@ def count_by_status(*, session: Session) -> dict[str, int]:
 
 
 def delete_messages(*, session: Session, key_prefixes: Sequence[str], channel: str | None) -> int:
-    """Delete queued and sent messages under these key prefixes, or to this channel."""
+    """Delete queued and sent messages under these key prefixes, to this channel (a
+    person's Slack id), or mentioning that person anywhere in them."""
     conditions = [col(OutboxMessage.key).startswith(prefix) for prefix in key_prefixes]
     if channel:
         conditions.append(col(OutboxMessage.channel) == channel)
+        conditions.append(cast(OutboxMessage.payload, Text).contains(f"<@{channel}>"))
     if not conditions:
         return 0
     result = session.execute(delete(OutboxMessage).where(or_(*conditions)))

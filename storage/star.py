@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from storage.models import MeasurementKind, Staff, StarMeasurement, StarNote, StarProject
@@ -104,3 +105,29 @@ def evaluations_awaiting(*, session: Session, appraiser_id: int) -> Sequence[Sta
         )
         .order_by(col(StarProject.id))
     ).all()
+
+
+ERASED = "(erased)"
+
+
+def erase_projects(*, session: Session, owner_id: int) -> list[int]:
+    """Blank what a person wrote about their STAR projects and delete their notes; the
+    stages and measurements stay as anonymous counts. Returns the project ids."""
+    ids = [p.id for p in projects_of(session=session, owner_id=owner_id) if p.id is not None]
+    if ids:
+        session.execute(
+            update(StarProject)
+            .where(col(StarProject.id).in_(ids))
+            .values(
+                title=ERASED,
+                question="",
+                beneficiaries="",
+                kpi_name=ERASED,
+                kpi_unit="",
+                kpi_method="",
+                learned="",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(delete(StarNote).where(col(StarNote.project_id).in_(ids)))
+    return ids

@@ -247,7 +247,8 @@ def test_erase_blanks_the_person_and_their_commendations_keeping_counts(env, cap
 
     assert code == 0
     assert out.startswith(
-        "erased bob@school.example: 1 commendation(s) blanked, 3 message(s) removed"
+        "erased bob@school.example: 1 commendation(s), 0 piece(s) of feedback and 0 STAR "
+        "project(s) blanked, 3 message(s) removed"
     )
     code, _, err = _run(capsys, "export", "--email", "bob@school.example")
     assert code == 2 and "nobody with email bob@school.example" in err
@@ -275,3 +276,55 @@ def test_erase_asks_for_confirmation(env, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("BOB@school.example\n"))
     code, out, _ = _run(capsys, "erase", "--email", "bob@school.example")
     assert code == 0 and "erased bob@school.example" in out
+
+
+@pytest.mark.usefixtures("school")
+def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
+    env, capsys, slack, fake_slack, deps
+):
+    from sqlmodel import select
+
+    from bot import star_projects
+    from storage.models import OutboxMessage, StarNote, StarProject
+    from tests.test_feedback import _complete
+
+    _complete(slack, fake_slack, user_id="UCAROL", strengths="Bob's calm start")
+    slack.command("/feedback", "visit <@UBOB>", user_id="UAMIR")
+    slack.drain()
+    project = star_projects.create(
+        db=deps.db,
+        calendar=deps.calendar,
+        now=deps.clock(),
+        request=star_projects.NewProject(
+            owner_slack_id="UBOB",
+            title="Bob's reading club",
+            kpi_name="books read",
+            higher_is_better=True,
+            kpi_method="count",
+            planned_start=datetime(2026, 11, 23).date(),
+            planned_end=datetime(2027, 2, 1).date(),
+        ),
+    )
+    star_projects.note(
+        db=deps.db,
+        slack_user_id="UBOB",
+        project_id=project.status.project_id,
+        text="Read about reading for pleasure",
+        now=deps.clock(),
+    )
+
+    code, out, _ = _run(capsys, "erase", "--email", "bob@school.example", "--yes")
+
+    assert code == 0
+    assert "1 piece(s) of feedback and 1 STAR project(s) blanked" in out
+    _, out, _ = _run(capsys, "export", "--email", "carol@school.example")
+    (given,) = json.loads(out)["feedback_given"]
+    assert given["observee"] == "erased-4@erased.invalid"
+    assert (given["strengths"], given["next_steps"], given["standards"]) == ("", "", ["ES1", "QC3"])
+    with deps.db.session() as session:
+        payloads = [json.dumps(m.payload) for m in session.exec(select(OutboxMessage)).all()]
+        projects = session.exec(select(StarProject)).all()
+        notes = session.exec(select(StarNote)).all()
+    assert not any("UBOB" in p or "Bob" in p for p in payloads)
+    assert [(p.title, p.kpi_name, p.kpi_method) for p in projects] == [("(erased)", "(erased)", "")]
+    assert notes == []
