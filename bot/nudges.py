@@ -31,13 +31,16 @@ AFTER_CLOSE = timedelta(days=7)  # how long the "window closed" list to appraise
 class Nudge:
     delivery: Delivery
     optional: bool  # a person may mute these; deadlines they owe others are never optional
-    staff_id: int
 
 
 @dataclass
 class Due:
     nudges: list[Nudge] = field(default_factory=list)
-    skipped_without_slack: int = 0  # people who would be nudged but Slack has not resolved
+    unresolved: set[int] = field(default_factory=set)  # people due a nudge Slack has not resolved
+
+    @property
+    def skipped_without_slack(self) -> int:
+        return len(self.unresolved)
 
 
 def due_at(*, db: Database, framework: Framework, calendar: SchoolCalendar, now: datetime) -> Due:
@@ -46,14 +49,13 @@ def due_at(*, db: Database, framework: Framework, calendar: SchoolCalendar, now:
     with db.read_session() as session:
         people = {p.id: p for p in all_staff(session=session) if p.id is not None}
         for window in _windows_around(framework, today):
-            missing = [
-                p
-                for p in staff_without_sheet(
+            missing = list(
+                staff_without_sheet(
                     session=session,
                     academic_year=window.year.label,
                     checkpoint=window.checkpoint.key,
                 )
-            ]
+            )
             _checkpoint_nudges(due, calendar, window, today, missing, people)
     _feedback_nudges(due, db, calendar, now, people)
     _star_nudges(due, db, calendar, now, people)
@@ -88,11 +90,9 @@ def _add(
     if optional and person.mute_nudges:
         return
     if not person.slack_user_id:
-        due.skipped_without_slack += 1
+        due.unresolved.add(person.id)
         return
-    due.nudges.append(
-        Nudge(Delivery(key, person.slack_user_id, template, context), optional, person.id)
-    )
+    due.nudges.append(Nudge(Delivery(key, person.slack_user_id, template, context), optional))
 
 
 def _checkpoint_nudges(

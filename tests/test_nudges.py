@@ -147,8 +147,9 @@ def test_star_needs_become_nudges_for_owner_and_appraiser(deps):
     } == {("nudge:star-evaluation:1", "UBOB"), ("nudge:star-evaluation:1:appraiser", "UAMIR")}
 
 
-def test_people_slack_has_not_resolved_are_skipped_and_counted(deps):
+def test_people_slack_has_not_resolved_are_skipped_and_counted_once(deps):
     add_staff(deps.db, "Nina", slack_user_id=None)
-    due = _due(deps, date(2026, 9, 1))
+    due = _due(deps, date(2026, 10, 8))  # both the opening and the closing reminder are due
     assert due.skipped_without_slack == 1
     assert all(n.delivery.channel for n in due.nudges)
+    assert len([n for n in due.nudges if "cp-closing" in n.delivery.key]) == 5
