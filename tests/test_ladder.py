@@ -353,3 +353,20 @@ def test_who_has_not_completed_a_checkpoint(slack, fake_slack, deps, uma_filled)
     assert "Uma" not in [p.name for p in missing]
     assert {p.name for p in missing} == {"Hannah", "Amir", "Alice", "Bob", "Carol"}
     assert len(ladder_sheets.missing(db=deps.db, year="2026-27", checkpoint="mid")) == 6
+
+
+@pytest.mark.usefixtures("uma")
+def test_the_reminders_button_opens_the_sheet(slack, fake_slack, clock):
+    from messages.ids import LadderIds
+
+    clock.now = SEPTEMBER
+    slack.click(LadderIds.OPEN_SHEET, "open", user_id="UUMA")
+    slack.drain()
+    view = fake_slack.calls_to("views.open")[-1].params["view"]
+    assert view["callback_id"] == Ids.LEVEL_MODAL
+    assert view["blocks"][1]["text"]["text"] == "Level 1: Self-led reliability"
+
+    clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)  # pressed after the window closed
+    slack.click(LadderIds.OPEN_SHEET, "open", user_id="UUMA")
+    slack.drain()
+    assert fake_slack.responses()[-1]["text"].startswith("No ladder checkpoint is open now.")

@@ -365,3 +365,26 @@ def test_what_projects_need_and_when(deps, framework):
     assert needs(datetime(2027, 10, 5)) == ["evaluation"]  # October: last year's, not evaluated
     assert needs(datetime(2027, 11, 5)) == []
     assert project.status.stage == 1
+
+
+def test_the_october_reminder_opens_last_years_project(slack, fake_slack, deps, clock):
+    from datetime import date
+
+    from tests.factories import start_star_project
+
+    last_year = start_star_project(
+        deps,
+        "UBOB",
+        date(2025, 11, 3),
+        date(2026, 3, 1),
+        datetime(2025, 11, 3, 9, 0, tzinfo=LONDON),
+    )
+    project_id = str(last_year.status.project_id)
+    slack.click(Ids.SHOW, project_id, user_id="UBOB")
+    slack.drain()
+    status = _last_reply(fake_slack)
+    assert status["response_type"] == "ephemeral"
+    assert "(2025-26)" in json.dumps(status)
+    slack.click(Ids.SHOW, project_id, user_id="UCAROL")  # someone else's project
+    slack.drain()
+    assert "Only the project's owner can change it." in _last_reply(fake_slack)["text"]
