@@ -147,6 +147,15 @@ class WorkingHours(_Strict):
         return self
 
 
+class WeeklySummary(_Strict):
+    day: str = Field(default="fri", pattern=r"^(mon|tue|wed|thu|fri)$")
+    at: time = time(15, 0)
+
+    @property
+    def weekday(self) -> int:
+        return ("mon", "tue", "wed", "thu", "fri").index(self.day)
+
+
 class Framework(_Strict):
     name: str = Field(min_length=1)
     trust: str = Field(min_length=1)
@@ -162,6 +171,7 @@ class Framework(_Strict):
     ladder: list[LadderLevel]
     expected_levels: list[ExpectedLevel]
     school_holidays: list[Holiday] = Field(default_factory=list)
+    weekly_summary: WeeklySummary = Field(default_factory=WeeklySummary)
 
     @field_validator("timezone")
     @classmethod

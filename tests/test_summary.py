@@ -1,0 +1,157 @@
+"""Leader summaries: each aggregate on a small hand-made data set with known answers,
+this week and the week before."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from bot import feedback as fb
+from bot import star_projects
+from bot.commendations import CommendRequest, commend
+from bot.summary import summarise, top
+from storage.ladder import save_sheet
+from storage.models import LeaderScope
+from tests.conftest import LONDON
+from tests.factories import add_staff, start_star_project
+
+NOW = datetime(2026, 9, 30, 10, 0, tzinfo=LONDON)  # a Wednesday; the September window is open
+DAY = timedelta(days=1)
+
+
+def _commend(deps, author, recipients, value, public, at):
+    commend(
+        db=deps.db,
+        framework=deps.framework,
+        now=at,
+        is_bot=lambda _: False,
+        request=CommendRequest(author, recipients, "Thank you!", value=value, public=public),
+    )
+
+
+def _feedback(deps, observer, observee, standards, ratings, at):
+    fb.record_feedback(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        now=at,
+        is_bot=lambda _: False,
+        request=fb.FeedbackRequest(
+            subject=fb.Subject(observer, observee, at.date(), "lesson"),
+            standards=standards,
+            ratings=ratings,
+            strengths="Private words",
+        ),
+    )
+
+
+@pytest.fixture
+def week(deps, school, fake_slack):
+    """Saltash Primary (the school fixture) and Looe Primary, with a fortnight of records."""
+    looe_head = add_staff(
+        deps.db, "Otto", slack_user_id="UOTTO", school="Looe Primary", leader=LeaderScope.SCHOOL
+    )
+    add_staff(deps.db, "Lily", slack_user_id="ULILY", school="Looe Primary", appraiser=looe_head)
+    add_staff(
+        deps.db, "Tara", slack_user_id="UTRUST", school="Trust office", leader=LeaderScope.TRUST
+    )
+    # Last week (before 23 Sep 10:00)
+    _commend(deps, "UAMIR", ["UALICE"], "Q", False, NOW - 8 * DAY)
+    # This week
+    _commend(deps, "UALICE", ["UBOB"], "P", True, NOW - 2 * DAY)
+    _commend(deps, "UALICE", ["UBOB", "UCAROL"], "P", False, NOW - DAY)
+    _commend(deps, "UCAROL", ["ULILY"], "E", True, NOW - DAY)
+    _feedback(deps, "UCAROL", "UBOB", ["ES1", "QC3"], {"ES1": "G*"}, NOW - 3 * DAY)
+    _feedback(deps, "UAMIR", "UALICE", ["ES1"], {"ES1": "A"}, NOW - DAY)
+    for observee, day in (("UBOB", "2026-09-14"), ("UALICE", "2026-09-24")):
+        fb.log_visit(
+            db=deps.db,
+            calendar=deps.calendar,
+            observer_slack_id="UAMIR",
+            observee_slack_id=observee,
+            visit_date=day,
+            now=NOW - DAY,
+            is_bot=lambda _: False,
+        )
+    for owner, later in (("UBOB", "12"), ("UALICE", "8")):
+        start_star_project(deps, owner, date(2026, 9, 1), date(2026, 12, 1), NOW - 20 * DAY)
+        for value, kind in (("10", None), (later, "interim")):
+            star_projects.measure(
+                db=deps.db,
+                calendar=deps.calendar,
+                slack_user_id=owner,
+                value_text=value,
+                kind_text=kind,
+                same_way=False,
+                now=NOW - DAY,
+            )
+    with deps.db.session() as session:
+        for staff_id, reached in ((4, 1), (3, 3)):  # Bob below his expected 2, Alice beyond
+            save_sheet(
+                session=session,
+                staff_id=staff_id,
+                academic_year="2026-27",
+                checkpoint="sep",
+                gap=(reached + 1, 1),
+                level_reached=reached,
+                target_level=None,
+                now=NOW - DAY,
+            )
+
+
+@pytest.mark.usefixtures("week")
+def test_a_school_leaders_summary(deps):
+    summary = summarise(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        school="Saltash Primary",
+        now=NOW,
+    )
+    (saltash,) = summary.schools
+    this, last = saltash.this_week, saltash.last_week
+    assert (this.commendations, this.people_praised, this.values) == (2, 2, {"P": 2})
+    assert (last.commendations, last.people_praised, last.values) == (1, 1, {"Q": 1})
+    assert (this.feedback, this.visits, this.overdue_written) == (2, 1, 1)
+    assert top(this.standards) == [("ES1", 2), ("QC3", 1)]
+    assert this.ratings == {"G*": 1, "A": 1}
+    assert (this.kpis_measured, this.kpis_improved) == (2, 1)
+    assert (this.staff, this.ladder_filled, this.ladder_percent, this.below_expected) == (
+        5,
+        2,
+        40,
+        1,
+    )
+    assert (last.feedback, last.kpis_measured, last.ladder_filled) == (0, 0, 2)
+    assert saltash.star_stages == {1: 2}
+    assert [(p.author, p.recipients) for p in saltash.public] == [("<@UALICE>", ["<@UBOB>"])]
+    assert summary.checkpoint == "September"
+    assert summary.weeks[-1][1:] == (2, 2) and summary.weeks[-2][1:] == (1, 0)
+    assert len(summary.weeks) == 8
+
+
+@pytest.mark.usefixtures("week")
+def test_a_trust_leaders_summary_goes_school_by_school(deps):
+    summary = summarise(
+        db=deps.db, framework=deps.framework, calendar=deps.calendar, school=None, now=NOW
+    )
+    by_school = {s.school: s for s in summary.schools}
+    assert list(by_school) == ["Looe Primary", "Saltash Primary", "Trust office"]
+    assert by_school["Looe Primary"].this_week.commendations == 1
+    assert by_school["Looe Primary"].this_week.values == {"E": 1}
+    assert by_school["Saltash Primary"].this_week.commendations == 2
+    assert by_school["Trust office"].this_week.quiet
+    assert summary.weeks[-1][1:] == (3, 2)  # the whole trust
+
+
+def test_a_quiet_week(deps, school):
+    summary = summarise(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        school="Saltash Primary",
+        now=NOW,
+    )
+    assert summary.quiet
+    assert summary.schools[0].this_week.staff == 5
