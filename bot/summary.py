@@ -237,3 +237,66 @@ def _weeks(
 
 def top(counts: dict[str, int], n: int = TOP) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+
+@dataclass(frozen=True)
+class Figure:
+    now: int
+    before: int
+
+
+@dataclass(frozen=True)
+class SchoolView:
+    """One school's lines of a summary post, ready to word."""
+
+    school: str
+    quiet: bool
+    commendations: Figure
+    people_praised: Figure
+    top_values: list[tuple[str, int]]
+    feedback: Figure
+    visits: Figure
+    top_standards: list[tuple[str, int]]
+    ratings: list[tuple[str, int]]
+    overdue_written: Figure
+    star_stages: list[tuple[int, int]]
+    kpis_measured: Figure
+    kpis_improved: Figure
+    ladder_percent: int | None
+    ladder_percent_before: int | None
+    below_expected: Figure
+    public: list[PublicPraise]
+
+
+def views(summary: Summary, framework: Framework) -> list[SchoolView]:
+    """What each school's part of the post shows, busiest schools first for a trust."""
+    names = {v.code: v.name for v in framework.values}
+    shown = []
+    for s in summary.schools:
+        t, last = s.this_week, s.last_week
+        shown.append(
+            SchoolView(
+                school=s.school,
+                quiet=t.quiet,
+                commendations=Figure(t.commendations, last.commendations),
+                people_praised=Figure(t.people_praised, last.people_praised),
+                top_values=[(names.get(code, code), n) for code, n in top(t.values)],
+                feedback=Figure(t.feedback, last.feedback),
+                visits=Figure(t.visits, last.visits),
+                top_standards=top(t.standards),
+                ratings=[
+                    (r.code, t.ratings[r.code]) for r in framework.ratings if r.code in t.ratings
+                ],
+                overdue_written=Figure(t.overdue_written, last.overdue_written),
+                star_stages=sorted(s.star_stages.items()),
+                kpis_measured=Figure(t.kpis_measured, last.kpis_measured),
+                kpis_improved=Figure(t.kpis_improved, last.kpis_improved),
+                ladder_percent=t.ladder_percent,
+                ladder_percent_before=last.ladder_percent,
+                below_expected=Figure(t.below_expected, last.below_expected),
+                public=s.public,
+            )
+        )
+    if len(shown) > 1:
+        shown.sort(key=lambda v: (v.quiet, -v.commendations.now - v.feedback.now, v.school))
+    return shown

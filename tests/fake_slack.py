@@ -178,6 +178,22 @@ class FakeSlack:
             if channel.startswith(("U", "W")):
                 self.history.setdefault("D" + channel, []).insert(0, posted)
             return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
+        if call.method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"{self.base_url}/upload/{file_id}",
+            }
+        if call.method == "files.completeUploadExternal":
+            return {
+                "ok": True,
+                "files": [
+                    {"id": f["id"], "title": f.get("title")} for f in params.get("files") or []
+                ],
+            }
+        if call.method == "upload":
+            return {"ok": True}
         if call.method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users"))}}
         if call.method == "conversations.history":
@@ -199,14 +215,24 @@ class FakeSlack:
             def _handle(self) -> None:
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
+                data = self.rfile.read(length) if length else b""
+                if url.path.startswith("/upload/"):  # a file's bytes, as files_upload_v2 sends them
+                    call = Call("upload", {"path": url.path, "bytes": data}, dict(self.headers))
+                    answer = fake._record(call)
+                    call.accepted = answer.status == 200
+                    self.send_response(answer.status)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
+                raw = data.decode()
                 params: dict[str, Any] = dict(parse_qsl(url.query))
                 if raw:
                     if "json" in (self.headers.get("Content-Type") or ""):
                         params.update(json.loads(raw))
                     else:
                         params.update(dict(parse_qsl(raw)))
-                for key in ("blocks", "view", "metadata"):
+                for key in ("blocks", "view", "metadata", "files"):
                     if isinstance(params.get(key), str):
                         params[key] = json.loads(params[key])
                 if url.path.startswith("/response/"):

@@ -155,3 +155,49 @@ def test_a_quiet_week(deps, school):
     )
     assert summary.quiet
     assert summary.schools[0].this_week.staff == 5
+
+
+@pytest.mark.usefixtures("week")
+def test_the_post_shows_counts_and_never_private_details(deps):
+    import json
+
+    from bot.summary import views
+    from messages import render
+    from messages.limits import message_problems
+
+    summary = summarise(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        school="Saltash Primary",
+        now=NOW,
+    )
+    post = render(
+        "summary",
+        scope="Saltash Primary",
+        quiet=summary.quiet,
+        start=summary.start,
+        end=summary.end,
+        zone="Europe/London",
+        checkpoint=summary.checkpoint,
+        schools=views(summary, deps.framework),
+    )
+    assert message_problems(post) == []
+    section = post["blocks"][2]["text"]["text"]
+    assert section.splitlines() == [
+        "*Praise:* 2 (+1 on the week before) commendations, 2 (+1 on the week before) people "
+        "praised; most tagged: Praise positive 2.",
+        "*Feedback:* 2 (+2 on the week before) informal, 1 (+1 on the week before) lesson visits; "
+        "most observed: ES1 2, QC3 1. RAGG*: G* 1, A 1. Written feedback overdue: 1 (+1 on the "
+        "week before).",
+        "*STAR projects:* 2 at stage 1. KPIs measured: 2 (+2 on the week before), improved: 1 "
+        "(+1 on the week before).",
+        "*Ladder (September):* 40% of staff have filled in their sheet; below the level expected "
+        "for their grade: 1.",
+    ]
+    text = json.dumps(post)
+    assert "Private words" not in text  # feedback text never reaches a channel
+    for private in ("<@UBOB>", "Bob"):  # below expected, feedback owed: never named...
+        assert text.count(private) == text.count(
+            ":star2: <@UALICE> praised <@UBOB>"
+        )  # ...except public praise

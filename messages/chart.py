@@ -1,0 +1,39 @@
+"""The summary chart: commendations and feedback per week, as a PNG."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: draw to a file
+
+import matplotlib.pyplot as plt
+
+
+def weekly_chart(title: str, weeks: list[tuple[date, int, int]]) -> bytes:
+    """A bar chart of (week starting, commendations, feedback), oldest first."""
+    labels = [start.strftime("%-d %b") for start, _, _ in weeks]
+    praise = [count for _, count, _ in weeks]
+    feedback = [count for _, _, count in weeks]
+    positions = range(len(weeks))
+    figure, axes = plt.subplots(figsize=(8, 3.5), dpi=100)
+    try:
+        axes.bar(
+            [p - 0.2 for p in positions], praise, width=0.4, label="Commendations", color="#2c7a4b"
+        )
+        axes.bar(
+            [p + 0.2 for p in positions], feedback, width=0.4, label="Feedback", color="#2c4a6e"
+        )
+        axes.set_xticks(list(positions), labels)
+        axes.set_title(title)
+        axes.set_ylabel("per week")
+        axes.legend(loc="upper left", frameon=False)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
