@@ -10,6 +10,7 @@ with the reason kept.
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
 from bot import claimant
@@ -46,6 +47,8 @@ FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 METADATA_EVENT = "staffroom_outbox"
 RATE_LIMIT_BUDGET = 300.0  # seconds one delivery run may spend waiting out 429s
+CHART = "chart_png_base64"
+CHART_TITLE = "chart_title"
 
 # Errors no retry can fix: the message or its destination is wrong.
 PERMANENT_ERRORS = frozenset(
@@ -76,6 +79,8 @@ class Delivery:
     channel: str
     template: str
     context: dict[str, Any]
+    chart: bytes | None = None  # a PNG uploaded beside the message once it is posted
+    chart_title: str = ""
 
 
 class Pacer:
@@ -149,12 +154,20 @@ def enqueue(
             session=session,
             key=d.key,
             channel=d.channel,
-            payload=render(d.template, **d.context),
+            payload=_payload(d),
             now=now,
             not_before=not_before,
         )
         for d in deliveries
     ]
+
+
+def _payload(delivery: Delivery) -> dict[str, Any]:
+    payload = render(delivery.template, **delivery.context)
+    if delivery.chart is not None:
+        payload[CHART] = base64.b64encode(delivery.chart).decode()
+        payload[CHART_TITLE] = delivery.chart_title
+    return payload
 
 
 def deliver(
@@ -270,6 +283,14 @@ def _send(
                 unfurl_links=False,
                 unfurl_media=False,
             )
+            if CHART in message.payload:
+                upload_chart(
+                    client,
+                    channel=str(response.get("channel") or message.channel),
+                    thread_ts=response.get("ts"),
+                    png=base64.b64decode(message.payload[CHART]),
+                    title=message.payload.get(CHART_TITLE, ""),
+                )
         except SlackApiError as exc:
             if exc.response.status_code == 429:
                 wait = _retry_after(exc.response.headers)
@@ -286,6 +307,24 @@ def _send(
     with db.session() as session:
         mark_sent(session=session, message_id=message.id, ts=response.get("ts"), now=now)
     report.sent += 1
+
+
+def upload_chart(
+    client: WebClient, *, channel: str, thread_ts: str | None, png: bytes, title: str
+) -> bool:
+    """Upload a chart beside a posted message; a failed upload never undoes the post."""
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            content=png,
+            filename="staffroom-summary.png",
+            title=title,
+            thread_ts=thread_ts,
+        )
+    except (SlackApiError, SlackRequestError, OSError) as exc:
+        log.warning("chart upload to %s failed: %s", channel, exc)
+        return False
+    return True
 
 
 def _refused(

@@ -25,6 +25,7 @@ from bot.deps import Deps
 from bot.errors import StaffroomError
 from bot.framework import Framework
 from bot.nudges import due_at
+from bot.summary import weekly_deliveries
 from storage.db import Database
 from storage.outbox import held_count, outbox_size
 
@@ -53,12 +54,13 @@ def tick(
     now: datetime,
 ) -> TickReport:
     due = due_at(db=db, framework=framework, calendar=calendar, now=now)
+    summaries = weekly_deliveries(db=db, framework=framework, calendar=calendar, now=now)
     send_from = calendar.next_working_moment(now)
     with db.session() as session:
         before = _queued(session)
         enqueue(
             session=session,
-            deliveries=[n.delivery for n in due.nudges],
+            deliveries=[n.delivery for n in due.nudges] + summaries,
             now=now,
             not_before=send_from,
         )

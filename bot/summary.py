@@ -13,13 +13,16 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.calendar import AcademicYear, SchoolCalendar
+from bot.delivery import Delivery
 from bot.errors import NotAllowed
 from bot.framework import Framework, normalise_grade
 from bot.ladder import Window, ladder_windows, open_window
 from bot.people import acting_person
+from messages.chart import weekly_chart
 from storage import summary as q
 from storage.db import Database
 from storage.models import LeaderScope
+from storage.outbox import message_by_key
 
 WEEK = timedelta(days=7)
 CHART_WEEKS = 8
@@ -300,3 +303,84 @@ def views(summary: Summary, framework: Framework) -> list[SchoolView]:
     if len(shown) > 1:
         shown.sort(key=lambda v: (v.quiet, -v.commendations.now - v.feedback.now, v.school))
     return shown
+
+
+def post_context(summary: Summary, framework: Framework) -> dict[str, object]:
+    """What the summary template needs to word a post."""
+    return {
+        "scope": summary.scope,
+        "quiet": summary.quiet,
+        "start": summary.start,
+        "end": summary.end,
+        "zone": framework.timezone,
+        "checkpoint": summary.checkpoint,
+        "schools": views(summary, framework),
+    }
+
+
+def chart_title(summary: Summary) -> str:
+    return f"{summary.scope}: commendations and feedback, last {CHART_WEEKS} weeks"
+
+
+def chart_of(summary: Summary) -> bytes:
+    return weekly_chart(chart_title(summary), summary.weeks)
+
+
+def subscribe(*, db: Database, slack_user_id: str, channel_id: str, now: datetime) -> bool:
+    """Subscribe a channel to the leader's weekly summary; False if it already was."""
+    school = scope_of(db=db, slack_user_id=slack_user_id)
+    with db.session() as session:
+        leader = acting_person(session, slack_user_id)
+        assert leader.id is not None
+        return q.subscribe(
+            session=session, channel_id=channel_id, school=school, staff_id=leader.id, now=now
+        )
+
+
+def unsubscribe(*, db: Database, slack_user_id: str, channel_id: str) -> bool:
+    scope_of(db=db, slack_user_id=slack_user_id)
+    with db.session() as session:
+        return q.unsubscribe(session=session, channel_id=channel_id)
+
+
+def weekly_deliveries(
+    *, db: Database, framework: Framework, calendar: SchoolCalendar, now: datetime
+) -> list[Delivery]:
+    """This week's post for every subscribed channel, once its day and time have come."""
+    local = now.astimezone(framework.zone)
+    schedule = framework.weekly_summary
+    today = local.date()
+    if today.weekday() != schedule.weekday or local.time() < schedule.at:
+        return []
+    if not calendar.is_working_day(today):
+        return []
+    monday = today - timedelta(days=today.weekday())
+    with db.read_session() as session:
+        channels = q.subscriptions(session=session)
+        queued = {
+            s.channel_id
+            for s in channels
+            if message_by_key(session=session, key=_weekly_key(s.channel_id, monday)) is not None
+        }
+    deliveries = []
+    for subscription in channels:
+        if subscription.channel_id in queued:
+            continue  # summarised already this week: do not compute it again
+        summary = summarise(
+            db=db, framework=framework, calendar=calendar, school=subscription.school, now=now
+        )
+        deliveries.append(
+            Delivery(
+                key=_weekly_key(subscription.channel_id, monday),
+                channel=subscription.channel_id,
+                template="summary",
+                context=post_context(summary, framework),
+                chart=chart_of(summary),
+                chart_title=chart_title(summary),
+            )
+        )
+    return deliveries
+
+
+def _weekly_key(channel_id: str, monday: date) -> str:
+    return f"summary:{channel_id}:{monday.isoformat()}"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import commend, feedback, home, ladder, staffroom, star
+from handlers import commend, feedback, home, ladder, staffroom, star, summary
 
-FEATURES = (commend, feedback, star, ladder, staffroom, home)
+FEATURES = (commend, feedback, star, ladder, summary, staffroom, home)
 
 
 def register_all(app: App, deps: Deps) -> None:

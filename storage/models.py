@@ -256,3 +256,14 @@ class StarNote(SQLModel, table=True):
     stage: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _utc(nullable=False)
+
+
+class SummarySubscription(SQLModel, table=True):
+    """A channel that gets a leader's summary every week (school None: the whole trust)."""
+
+    __tablename__ = "summary_subscription"
+
+    channel_id: str = Field(primary_key=True, max_length=40)
+    school: str | None = Field(default=None, max_length=200)
+    subscribed_by: int = Field(foreign_key="staff.id")
+    created_at: datetime = _utc(nullable=False)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, distinct, func, literal, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
+from sqlmodel import select as select_model
 
 from storage.models import (
     Commendation,
@@ -24,6 +25,7 @@ from storage.models import (
     Staff,
     StarMeasurement,
     StarProject,
+    SummarySubscription,
     Visit,
 )
 
@@ -303,3 +305,32 @@ def weekly_counts(
         given = feedback_given(session=session, start=start, end=end, school=school)
         counts.append((sum(c for c, _ in praise.values()), sum(given.values())))
     return counts
+
+
+def subscribe(
+    *, session: Session, channel_id: str, school: str | None, staff_id: int, now: datetime
+) -> bool:
+    """Subscribe a channel; False if it already was (its scope is then brought up to date)."""
+    existing = session.get(SummarySubscription, channel_id)
+    if existing is not None:
+        existing.school = school
+        session.add(existing)
+        return False
+    session.add(
+        SummarySubscription(
+            channel_id=channel_id, school=school, subscribed_by=staff_id, created_at=now
+        )
+    )
+    return True
+
+
+def unsubscribe(*, session: Session, channel_id: str) -> bool:
+    existing = session.get(SummarySubscription, channel_id)
+    if existing is None:
+        return False
+    session.delete(existing)
+    return True
+
+
+def subscriptions(*, session: Session) -> list[SummarySubscription]:
+    return list(session.exec(select_model(SummarySubscription)).all())

@@ -24,6 +24,7 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     accepted: bool = False
+    answer: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -242,6 +243,7 @@ class FakeSlack:
                 call = Call(method, params, dict(self.headers))
                 answer = fake._record(call)
                 call.accepted = answer.status == 200 and answer.body.get("ok") is True
+                call.answer = answer.body
                 if method in fake.delays:
                     time.sleep(fake.delays[method])
                 body = json.dumps(answer.body).encode()

@@ -39,10 +39,12 @@ def test_scopes_are_the_ones_the_app_uses():
     # commands: slash commands; chat:write: DMs and channel posts; users:read: users.info
     # (is a mentioned user a bot?); users:read.email: users.lookupByEmail on roster import;
     # im:write and im:history: conversations.open and .history, to see whether a DM whose
-    # sender was killed mid-send reached Slack (its outbox key is in the message metadata).
+    # sender was killed mid-send reached Slack (its outbox key is in the message metadata);
+    # files:write: the summary chart (files_upload_v2).
     assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == [
         "chat:write",
         "commands",
+        "files:write",
         "im:history",
         "im:write",
         "users:read",

@@ -203,3 +203,122 @@ def test_the_post_shows_counts_and_never_private_details(deps):
     assert text.count("<@UBOB>") == 1
     assert ":star2: <@UALICE> praised <@UBOB>: Thank you!" in text
     assert "G*" not in text.replace("RAGG*: G* 1", "")  # ratings only as counts
+
+
+# --- /summary end to end -----------------------------------------------------------------
+
+
+@pytest.fixture
+def at_now(clock):
+    clock.now = NOW
+    return clock
+
+
+@pytest.mark.usefixtures("week", "at_now")
+def test_a_school_leader_posts_the_summary_with_its_chart(slack, fake_slack):
+    from messages.limits import message_problems
+
+    response = slack.command("/summary", "", user_id="UHEAD", channel_id="C0STAFF")
+    slack.drain()
+
+    assert response.status_code == 200
+    (post,) = fake_slack.messages_to("C0STAFF")
+    assert message_problems(post) == []
+    assert post["text"] == (
+        "Appraisal this week: Saltash Primary. 2 commendations and 2 pieces of feedback."
+    )
+    (upload_url,) = fake_slack.calls_to("files.getUploadURLExternal")
+    assert upload_url.params["filename"] == "staffroom-summary.png"
+    (upload,) = fake_slack.calls_to("upload")
+    assert upload.params["bytes"].startswith(b"\x89PNG")
+    (complete,) = fake_slack.calls_to("files.completeUploadExternal")
+    assert complete.params["channel_id"] == "C0STAFF"
+    (posted,) = fake_slack.calls_to("chat.postMessage")
+    assert complete.params["thread_ts"] == posted.answer["ts"]  # the chart sits under the post
+    assert fake_slack.responses() == []
+
+
+@pytest.mark.usefixtures("week", "at_now")
+def test_a_trust_leader_posts_school_by_school(slack, fake_slack):
+    slack.command("/summary", "", user_id="UTRUST", channel_id="C0TRUST")
+    slack.drain()
+    (post,) = fake_slack.messages_to("C0TRUST")
+    sections = [b["text"]["text"] for b in post["blocks"] if b["type"] == "section"]
+    assert [s.split("\n")[0] for s in sections] == ["*Saltash Primary*", "*Looe Primary*"]
+    assert post["blocks"][-1]["elements"][0]["text"] == "2 of 3 schools had activity this week."
+
+
+@pytest.mark.usefixtures("week", "at_now")
+@pytest.mark.parametrize(
+    ("user", "channel", "reply"),
+    [
+        ("UBOB", "C0STAFF", "Only school and trust leaders can post summaries."),
+        ("UVISITOR", "C0STAFF", "You are not on the staff roster"),
+        ("UHEAD", "D0DM", "Summaries are posted in a channel"),
+    ],
+)
+def test_summary_refusals_post_nothing(slack, fake_slack, user, channel, reply):
+    slack.command("/summary", "", user_id=user, channel_id=channel)
+    slack.drain()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    (answer,) = fake_slack.responses()
+    assert answer["response_type"] == "ephemeral" and reply in answer["text"]
+
+
+@pytest.mark.usefixtures("week", "at_now")
+def test_a_channel_the_app_is_not_in(slack, fake_slack):
+    fake_slack.script("chat.postMessage", error="not_in_channel")
+    slack.command("/summary", "", user_id="UHEAD", channel_id="C0PRIVATE")
+    slack.drain()
+    assert "Add me with `/invite @staffroom`" in fake_slack.responses()[0]["text"]
+    assert fake_slack.calls_to("files.getUploadURLExternal") == []
+
+
+@pytest.mark.usefixtures("week", "at_now")
+def test_the_summary_posts_even_when_the_chart_upload_fails(slack, fake_slack):
+    fake_slack.script("files.getUploadURLExternal", error="internal_error")
+    slack.command("/summary", "", user_id="UHEAD", channel_id="C0STAFF")
+    slack.drain()
+    assert len(fake_slack.messages_to("C0STAFF")) == 1
+    assert fake_slack.calls_to("files.completeUploadExternal") == []
+
+
+@pytest.mark.usefixtures("at_now")
+def test_a_quiet_week_is_a_short_post(slack, fake_slack, school):
+    slack.command("/summary", "", user_id="UHEAD", channel_id="C0STAFF")
+    slack.drain()
+    (post,) = fake_slack.messages_to("C0STAFF")
+    assert post["text"] == "Appraisal this week: Saltash Primary: a quiet week."
+
+
+@pytest.mark.usefixtures("week", "at_now")
+def test_weekly_summary_is_posted_once_a_week_however_many_ticks(slack, fake_slack, deps):
+    from bot.scheduler import tick
+    from bot.slack_client import make_client
+
+    for expected in ("every Friday at 15:00", "already gets the summary every Friday"):
+        slack.command("/summary", "weekly", user_id="UHEAD", channel_id="C0STAFF")
+        slack.drain()
+        assert expected in fake_slack.responses()[-1]["text"]
+    client = make_client(deps.settings, paced=True)
+
+    def run(at):
+        return tick(
+            db=deps.db, framework=deps.framework, calendar=deps.calendar, client=client, now=at
+        )
+
+    run(datetime(2026, 10, 2, 14, 55, tzinfo=LONDON))  # Friday, before 15:00
+    assert fake_slack.messages_to("C0STAFF") == []
+    run(datetime(2026, 10, 2, 15, 5, tzinfo=LONDON))
+    run(datetime(2026, 10, 2, 15, 7, tzinfo=LONDON))
+    (post,) = fake_slack.messages_to("C0STAFF")
+    assert post["text"].startswith("Appraisal this week: Saltash Primary")
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    run(datetime(2026, 10, 9, 15, 5, tzinfo=LONDON))  # the next Friday: the next post
+    assert len(fake_slack.messages_to("C0STAFF")) == 2
+
+    slack.command("/summary", "off", user_id="UHEAD", channel_id="C0STAFF")
+    slack.drain()
+    assert "no longer get the weekly summary" in fake_slack.responses()[-1]["text"]
+    run(datetime(2026, 10, 16, 15, 5, tzinfo=LONDON))
+    assert len(fake_slack.messages_to("C0STAFF")) == 2
