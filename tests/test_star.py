@@ -232,7 +232,7 @@ def test_measurement_bad_input(slack, fake_slack, deps, export, commands, error)
     _start_project(slack, fake_slack)
     for text in commands:
         slack.command("/star", text, user_id="UBOB")
-    slack.drain()
+        slack.drain()  # one at a time, as a person would: replies arrive in order
     assert error in _last_reply(fake_slack)["text"]
 
 
