@@ -501,3 +501,40 @@ def test_help_is_within_limits_with_everything_pending(muted):
         evaluations_to_confirm=["<@UC>"] * 40,
     )
     assert message_problems(render("staffroom_help", pending=pending, trust="T" * 200)) == []
+
+
+def test_a_trust_summary_at_its_largest_is_within_limits():
+    from bot.summary import Figure, PublicPraise, SchoolView
+
+    big = Figure(10_000, 9_999)
+    school = SchoolView(
+        school="S" * 200,
+        quiet=False,
+        commendations=big,
+        people_praised=big,
+        top_values=[("v" * 75, 99)] * 3,
+        feedback=big,
+        visits=big,
+        top_standards=[("ES1", 99)] * 3,
+        ratings=[("G*", 9), ("G", 9), ("A", 9), ("R", 9)],
+        overdue_written=big,
+        star_stages=[(n, 999) for n in range(1, 7)],
+        kpis_measured=big,
+        kpis_improved=big,
+        ladder_percent=100,
+        ladder_percent_before=0,
+        below_expected=big,
+        public=[PublicPraise("<@UA>", [f"<@U{n:08d}>" for n in range(10)], LONGEST)] * 3,
+    )
+    post = render(
+        "summary",
+        scope="T" * 200,
+        quiet=False,
+        start=datetime(2026, 9, 1, tzinfo=UTC),
+        end=datetime(2026, 9, 8, tzinfo=UTC),
+        zone="Europe/London",
+        checkpoint="September",
+        schools=[school] * 60,
+    )
+    assert message_problems(post) == []
+    assert sum(b["type"] == "context" for b in post["blocks"]) == 1 + 10 + 1
