@@ -118,10 +118,6 @@ class Status:
     def has_baseline(self) -> bool:
         return any(m.kind == MeasurementKind.BASELINE for m in self.measurements)
 
-    @property
-    def has_final(self) -> bool:
-        return any(m.kind == MeasurementKind.FINAL for m in self.measurements)
-
 
 @dataclass(frozen=True)
 class Outcome:

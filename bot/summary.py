@@ -266,7 +266,6 @@ class SchoolView:
     kpis_measured: Figure
     kpis_improved: Figure
     ladder_percent: int | None
-    ladder_percent_before: int | None
     below_expected: Figure
     public: list[PublicPraise]
 
@@ -295,7 +294,6 @@ def views(summary: Summary, framework: Framework) -> list[SchoolView]:
                 kpis_measured=Figure(t.kpis_measured, last.kpis_measured),
                 kpis_improved=Figure(t.kpis_improved, last.kpis_improved),
                 ladder_percent=t.ladder_percent,
-                ladder_percent_before=last.ladder_percent,
                 below_expected=Figure(t.below_expected, last.below_expected),
                 public=s.public,
             )

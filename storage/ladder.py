@@ -56,12 +56,6 @@ def sheets_of(*, session: Session, staff_id: int) -> Sequence[LadderSheet]:
     ).all()
 
 
-def sheets_for_year(*, session: Session, staff_id: int, academic_year: str) -> list[LadderSheet]:
-    return [
-        s for s in sheets_of(session=session, staff_id=staff_id) if s.academic_year == academic_year
-    ]
-
-
 def staff_without_sheet(
     *, session: Session, academic_year: str, checkpoint: str
 ) -> Sequence[Staff]:

@@ -522,7 +522,6 @@ def test_a_trust_summary_at_its_largest_is_within_limits():
         kpis_measured=big,
         kpis_improved=big,
         ladder_percent=100,
-        ladder_percent_before=0,
         below_expected=big,
         public=[PublicPraise("<@UA>", [f"<@U{n:08d}>" for n in range(10)], LONGEST)] * 3,
     )
