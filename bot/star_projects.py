@@ -37,6 +37,7 @@ from storage.star import (
     current_project,
     measurement_of_kind,
     measurements_of,
+    notes_of,
     project_by_id,
     unfinished_projects,
 )
@@ -93,6 +94,16 @@ class MeasurementView:
 
 
 @dataclass(frozen=True)
+class NoteView:
+    stage: int
+    text: str
+    written_on: date
+
+
+NOTES_SHOWN = 3
+
+
+@dataclass(frozen=True)
 class Status:
     """A project as its owner and appraiser see it."""
 
@@ -112,6 +123,7 @@ class Status:
     evaluated: bool
     learned: str
     would_share: bool | None
+    notes: list[NoteView] = field(default_factory=list)  # the newest few, newest first
     stages: dict[int, str] = field(default_factory=lambda: dict(STAGES))
 
     @property
@@ -572,6 +584,7 @@ def _status(session: Session, project: StarProject) -> Status:
         else None
     )
     owner = staff_by_ids(session=session, ids=[project.owner_id])[project.owner_id]
+    notes = list(notes_of(session=session, project_id=project.id))[-NOTES_SHOWN:]
     return Status(
         project_id=project.id,
         owner=mention(owner),
@@ -589,4 +602,5 @@ def _status(session: Session, project: StarProject) -> Status:
         evaluated=project.evaluated_at is not None,
         learned=project.learned,
         would_share=project.would_share,
+        notes=[NoteView(n.stage, n.text, n.created_at.date()) for n in reversed(notes)],
     )

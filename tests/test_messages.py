@@ -408,7 +408,7 @@ def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framewor
 
 def _biggest_status(stage=5, evaluated=False):
     from bot.star import kpi_change
-    from bot.star_projects import MeasurementView, Status
+    from bot.star_projects import MeasurementView, NoteView, Status
 
     return Status(
         project_id=1,
@@ -428,6 +428,7 @@ def _biggest_status(stage=5, evaluated=False):
         evaluated=evaluated,
         learned=LONGEST,
         would_share=True,
+        notes=[NoteView(5, LONGEST, date(2026, 11, 23))] * 3,
     )
 
 

@@ -324,7 +324,9 @@ def test_notes_and_owner_only_buttons(slack, fake_slack, deps):
         user_id="UBOB",
     )
     slack.drain()
-    assert fake_slack.messages_to("UBOB")[-1]["text"].startswith(":memo: Note added.")
+    noted = fake_slack.messages_to("UBOB")[-1]
+    assert noted["text"].startswith(":memo: Note added.")
+    assert "23 November 2026, stage 1: Read EEF" in json.dumps(noted["blocks"])
 
 
 def test_what_projects_need_and_when(deps, framework):
