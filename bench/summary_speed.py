@@ -9,7 +9,7 @@ Method
    rated), 5,000 lesson visits, 5,000 STAR projects with a baseline and a later
    measurement, and 15,000 ladder sheets (Sep, Mid and Jul for everyone), spread
    over the academic year 2026-27. Dates are random but seeded (repeatable).
-2. Time `bot.summary.summarise` (every aggregate for this week and the week before,
+2. Time `bot.summary.figures.summarise` (every aggregate for this week and the week before,
    the STAR stages, shared praise and the 8-week chart series) for the whole trust,
    school by school, and for one school, five times each at 2027-03-10 10:00, and
    print the fastest and the median. Rendering the post and drawing the chart are
@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
-from bot.calendar import SchoolCalendar
-from bot.framework import load_framework
-from bot.summary import chart_of, post_context, summarise
+from bot.core.calendar import SchoolCalendar
+from bot.core.framework import load_framework
+from bot.summary.figures import chart_of, post_context, summarise
 from messages import render
 from storage.db import Database
 from storage.models import (

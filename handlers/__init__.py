@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from bot.runtime.deps import Deps
 from handlers import commend, feedback, home, ladder, staffroom, star, summary
 
 FEATURES = (commend, feedback, star, ladder, summary, staffroom, home)

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.commendations import (
+from bot.commend.give import (
     MAX_MESSAGE,
     MAX_RECIPIENTS,
     MESSAGE,
@@ -20,10 +20,10 @@ from bot.commendations import (
     check,
     commend,
 )
-from bot.deps import Deps
-from bot.errors import InvalidInput, NotOnRoster
-from bot.mentions import parse_command_text
-from bot.people import ensure_on_roster
+from bot.core.errors import InvalidInput, NotOnRoster
+from bot.core.mentions import parse_command_text
+from bot.core.people import ensure_on_roster
+from bot.runtime.deps import Deps
 from handlers.outbox import send_soon
 from handlers.slack_users import is_bot
 from messages import render

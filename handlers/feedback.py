@@ -11,11 +11,11 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot import feedback as fb
-from bot.deps import Deps
-from bot.errors import InvalidInput, NotAllowed, NotOnRoster
-from bot.mentions import parse_command_text
-from bot.people import ensure_on_roster
+from bot.core.errors import InvalidInput, NotAllowed, NotOnRoster
+from bot.core.mentions import parse_command_text
+from bot.core.people import ensure_on_roster
+from bot.feedback import forms as fb
+from bot.runtime.deps import Deps
 from handlers.outbox import send_soon
 from handlers.slack_users import is_bot
 from messages import render

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.commendations import praise_for
-from bot.deps import Deps
-from bot.feedback import feedback_about
+from bot.commend.give import praise_for
+from bot.feedback.forms import feedback_about
+from bot.runtime.deps import Deps
 from messages import render
 from messages.render import local_date
 

@@ -9,12 +9,12 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot import ladder_sheets as sheets
-from bot.deps import Deps
-from bot.errors import InvalidInput, NotAllowed, NotOnRoster
-from bot.framework import SHEET_LEVELS
-from bot.ladder import sheet_from_answers
-from bot.mentions import parse_command_text
+from bot.core.errors import InvalidInput, NotAllowed, NotOnRoster
+from bot.core.framework import SHEET_LEVELS
+from bot.core.mentions import parse_command_text
+from bot.ladder import sheets
+from bot.ladder.rules import sheet_from_answers
+from bot.runtime.deps import Deps
 from handlers.outbox import send_soon
 from messages import render
 from messages.ids import LadderIds

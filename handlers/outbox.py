@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from slack_sdk import WebClient
 
-from bot.delivery import deliver
-from bot.deps import Deps
+from bot.outbox.sender import deliver
+from bot.runtime.deps import Deps
 
 
 def send_soon(deps: Deps, client: WebClient, outbox_ids: Sequence[int]) -> None:

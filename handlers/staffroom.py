@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
-from bot.deps import Deps
-from bot.errors import NotOnRoster
-from bot.pending import pending_for
-from bot.people import set_reminders_muted
+from bot.core.errors import NotOnRoster
+from bot.core.people import set_reminders_muted
+from bot.home.pending import pending_for
+from bot.runtime.deps import Deps
 from messages import render
 from messages.ids import StaffroomIds
 

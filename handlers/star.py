@@ -11,10 +11,10 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot import star_projects as star
-from bot.deps import Deps
-from bot.errors import InvalidInput, NotAllowed, NotOnRoster
-from bot.people import ensure_on_roster
+from bot.core.errors import InvalidInput, NotAllowed, NotOnRoster
+from bot.core.people import ensure_on_roster
+from bot.runtime.deps import Deps
+from bot.star import projects as star
 from handlers.outbox import send_soon
 from messages import render
 from messages.ids import StarIds

@@ -10,10 +10,10 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import summary as summaries
-from bot.delivery import upload_chart
-from bot.deps import Deps
-from bot.errors import NotAllowed, NotOnRoster
+from bot.core.errors import NotAllowed, NotOnRoster
+from bot.outbox.sender import upload_chart
+from bot.runtime.deps import Deps
+from bot.summary import figures as summaries
 from messages import render
 
 log = logging.getLogger(__name__)

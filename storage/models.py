@@ -169,7 +169,7 @@ class Visit(SQLModel, table=True):
 class LadderSheet(SQLModel, table=True):
     """A person's ragging sheet at one checkpoint of one academic year.
 
-    The sheet's colours follow from where its first gap is (bot.ladder), so the
+    The sheet's colours follow from where its first gap is (bot.ladder.rules), so the
     gap is what is kept; `level_reached` is kept too, for counting in queries.
     """
 

@@ -14,11 +14,11 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 from starlette.testclient import TestClient
 
-from bot.app import create_app
-from bot.config import Settings
-from bot.deps import Deps
-from bot.framework import Framework, load_framework
-from bot.server import create_asgi_app
+from bot.core.framework import Framework, load_framework
+from bot.runtime.app import create_app
+from bot.runtime.config import Settings
+from bot.runtime.deps import Deps
+from bot.runtime.server import create_asgi_app
 from storage.db import Database
 from tests.factories import add_staff
 from tests.fake_slack import FakeSlack

@@ -45,7 +45,7 @@ def add_staff(
 
 def start_star_project(deps, owner_slack_id: str, start: date, end: date, now: datetime):
     """A STAR project started as `/star new` would, with a minimal KPI."""
-    from bot import star_projects
+    from bot.star import projects as star_projects
 
     return star_projects.create(
         db=deps.db,

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from bot.cli import main
-from bot.delivery import Delivery, enqueue
+from bot.outbox.queue import Delivery, enqueue
 from storage.staff import all_staff
 from tests.conftest import LONDON
 
@@ -284,7 +284,7 @@ def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
 ):
     from sqlmodel import select
 
-    from bot import star_projects
+    from bot.star import projects as star_projects
     from storage.models import OutboxMessage, StarNote, StarProject
     from tests.test_feedback import _complete
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Mode, load_settings
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
+from bot.runtime.config import Mode, load_settings
 
 NAMES = [
     "SLACK_BOT_TOKEN",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from bot.config import Settings
-from bot.delivery import LEASE, MAX_ATTEMPTS, Delivery, Pacer, deliver, enqueue
-from bot.slack_client import make_client
+from bot.outbox.pacing import Pacer
+from bot.outbox.queue import Delivery, enqueue
+from bot.outbox.sender import LEASE, MAX_ATTEMPTS, deliver
+from bot.runtime.config import Settings
+from bot.runtime.slack_client import make_client
 from storage.models import OutboxStatus
 from storage.outbox import claim, count_by_status, message_by_key
 
@@ -190,7 +192,7 @@ def test_a_claim_of_a_dead_process_here_is_finished_at_once_without_sending_twic
     import subprocess
     import sys
 
-    from bot import claimant
+    from bot.outbox import claimant
 
     finished = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],

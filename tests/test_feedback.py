@@ -283,8 +283,8 @@ def test_third_step_bad_input(slack, fake_slack, deps, values, block, error):
 
 
 def test_a_rating_for_a_standard_not_chosen_is_refused(deps, framework):
-    from bot import feedback as fb
-    from bot.errors import InvalidInput
+    from bot.core.errors import InvalidInput
+    from bot.feedback import forms as fb
 
     request = fb.FeedbackRequest(
         subject=fb.Subject("UCAROL", "UBOB", datetime(2026, 11, 23).date(), "lesson"),

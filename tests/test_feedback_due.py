@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from bot import feedback as fb
-from bot.calendar import SchoolCalendar
+from bot.core.calendar import SchoolCalendar
+from bot.feedback import forms as fb
 from tests.conftest import LONDON
 
 

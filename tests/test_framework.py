@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.errors import FrameworkError
-from bot.framework import builtin_framework_path, load_framework
+from bot.core.errors import FrameworkError
+from bot.core.framework import builtin_framework_path, load_framework
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_22215f3216011093.txt"
 CODES = [f"{p}{n}" for p in ("ES", "QE", "QC", "UR", "IE", "PT") for n in range(1, 5)]

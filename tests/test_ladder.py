@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from bot import ladder_sheets
+from bot.ladder import sheets as ladder_sheets
 from messages.ids import LadderIds as Ids
 from messages.limits import message_problems, view_problems
 from storage.models import LeaderScope

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.mentions import parse_command_text
+from bot.core.mentions import parse_command_text
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.feedback import FeedbackRecord, StandardView
+from bot.feedback.forms import FeedbackRecord, StandardView
 from messages import render, slack_escape
 from messages.limits import message_problems, view_problems
 from messages.render import chunks
@@ -309,8 +309,8 @@ def test_visit_message_is_valid_in_every_state(verbal_given, written):
 
 
 def _full_grid(framework, standing="below", expected=3):
-    from bot.ladder import Gap, Sheet
-    from bot.ladder_sheets import Grid, GridRow
+    from bot.ladder.rules import Gap, Sheet
+    from bot.ladder.sheets import Grid, GridRow
 
     colours = Sheet(Gap(3, 4)).colours(framework)
     return Grid(
@@ -353,8 +353,8 @@ def test_every_ladder_level_form_is_within_limits(framework):
 @pytest.mark.parametrize("ask_target", [True, False])
 @pytest.mark.parametrize(("reached", "gap"), [(0, (1, 1)), (7, (8, 15)), (8, None)])
 def test_ladder_finish_form_is_within_limits(framework, ask_target, reached, gap):
-    from bot.ladder import Gap, Sheet
-    from bot.ladder_sheets import Preview
+    from bot.ladder.rules import Gap, Sheet
+    from bot.ladder.sheets import Preview
 
     sheet = Sheet(Gap(*gap) if gap else None)
     preview = Preview(
@@ -407,8 +407,8 @@ def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framewor
 
 
 def _biggest_status(stage=5, evaluated=False):
-    from bot.star import kpi_change
-    from bot.star_projects import MeasurementView, NoteView, Status
+    from bot.star.projects import MeasurementView, NoteView, Status
+    from bot.star.rules import kpi_change
 
     return Status(
         project_id=1,
@@ -489,7 +489,7 @@ def test_nudge_messages_are_within_limits(closed):
 
 @pytest.mark.parametrize("muted", [True, False])
 def test_help_is_within_limits_with_everything_pending(muted):
-    from bot.pending import Pending, VisitOwed
+    from bot.home.pending import Pending, VisitOwed
 
     pending = Pending(
         reminders_muted=muted,
@@ -505,7 +505,7 @@ def test_help_is_within_limits_with_everything_pending(muted):
 
 
 def test_a_trust_summary_at_its_largest_is_within_limits():
-    from bot.summary import Figure, PublicPraise, SchoolView
+    from bot.summary.figures import Figure, PublicPraise, SchoolView
 
     big = Figure(10_000, 9_999)
     school = SchoolView(

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from bot import feedback as fb
-from bot.nudges import due_at
+from bot.feedback import forms as fb
+from bot.nudges.due import due_at
 from storage.ladder import save_sheet
 from tests.conftest import LONDON
 from tests.factories import add_staff, start_star_project
@@ -52,8 +52,8 @@ def test_checkpoint_opening_is_due_from_the_first_working_day(deps):
 
 
 def test_a_window_opening_at_a_weekend_waits_for_monday(deps, framework):
-    from bot.calendar import SchoolCalendar
-    from bot.deps import Deps
+    from bot.core.calendar import SchoolCalendar
+    from bot.runtime.deps import Deps
 
     moved = framework.model_copy(
         update={

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.errors import RosterError
-from bot.roster import import_roster, parse_roster
+from bot.admin.roster import import_roster, parse_roster
+from bot.core.errors import RosterError
 from storage.models import LeaderScope, Role
 from storage.staff import all_staff
 

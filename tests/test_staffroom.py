@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bot import star_projects
+from bot.star import projects as star_projects
 from messages.limits import message_problems
 from tests.conftest import LONDON
 from tests.factories import start_star_project
@@ -87,8 +87,8 @@ def test_not_on_the_roster(slack, fake_slack):
 
 
 def test_muting_optional_reminders_keeps_deadlines_owed_to_others(slack, fake_slack, deps):
-    from bot import feedback as fb
-    from bot.nudges import due_at
+    from bot.feedback import forms as fb
+    from bot.nudges.due import due_at
 
     _help(slack, fake_slack, "UAMIR")
     button = fake_slack.responses()[-1]["blocks"][3]["accessory"]

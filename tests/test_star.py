@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from bot import star_projects
+from bot.star import projects as star_projects
 from messages.ids import StarIds as Ids
 from messages.limits import message_problems, view_problems
 from storage.outbox import count_by_status

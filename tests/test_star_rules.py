@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import InvalidInput
-from bot.star import kpi_change, next_stage, parse_measurement
+from bot.core.errors import InvalidInput
+from bot.star.rules import kpi_change, next_stage, parse_measurement
 from messages.render import number, signed
 
 

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot import feedback as fb
-from bot import star_projects
-from bot.commendations import CommendRequest, commend
-from bot.summary import summarise, top
+from bot.commend.give import CommendRequest, commend
+from bot.feedback import forms as fb
+from bot.star import projects as star_projects
+from bot.summary.figures import summarise, top
 from storage.ladder import save_sheet
 from storage.models import LeaderScope
 from tests.conftest import LONDON
@@ -161,7 +161,7 @@ def test_a_quiet_week(deps, school):
 def test_the_post_shows_counts_and_never_private_details(deps):
     import json
 
-    from bot.summary import views
+    from bot.summary.figures import views
     from messages import render
     from messages.limits import message_problems
 
@@ -293,8 +293,8 @@ def test_a_quiet_week_is_a_short_post(slack, fake_slack, school):
 
 @pytest.mark.usefixtures("week", "at_now")
 def test_weekly_summary_is_posted_once_a_week_however_many_ticks(slack, fake_slack, deps):
-    from bot.scheduler import tick
-    from bot.slack_client import make_client
+    from bot.runtime.slack_client import make_client
+    from bot.runtime.tick import tick
 
     for expected in ("every Friday at 15:00", "already gets the summary every Friday"):
         slack.command("/summary", "weekly", user_id="UHEAD", channel_id="C0STAFF")

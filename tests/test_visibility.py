@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from bot import feedback as fb
-from bot.calendar import SchoolCalendar
-from bot.errors import NotAllowed
-from bot.visibility import can_see
+from bot.core.calendar import SchoolCalendar
+from bot.core.errors import NotAllowed
+from bot.core.visibility import can_see
+from bot.feedback import forms as fb
 from storage.models import LeaderScope, Role, Staff
 from tests.factories import add_staff
 

@@ -1,0 +1,1 @@
+"""The IT admin's work on records: the roster, data-subject export and erasure."""

@@ -1,0 +1,192 @@
+"""A person's whole record as JSON (PRODUCT §3.5): a data-subject access request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.core.errors import StaffroomError
+from bot.core.framework import SHEET_LEVELS, Framework
+from bot.ladder.sheets import sheet_of
+from storage.commendations import commendations_given, commendations_received, recipient_ids_of
+from storage.db import Database
+from storage.feedback import (
+    feedback_by_ids,
+    feedback_given,
+    feedback_received,
+    standards_of,
+    visits_involving,
+)
+from storage.ladder import sheets_of
+from storage.models import (
+    Commendation,
+    Feedback,
+    FeedbackStandard,
+    LadderSheet,
+    Staff,
+    StarProject,
+    Visit,
+)
+from storage.staff import staff_by_email, staff_by_ids
+from storage.star import measurements_of, projects_of
+
+
+def export_person(*, db: Database, framework: Framework, email: str) -> dict[str, Any]:
+    with db.read_session() as session:
+        person = staff_by_email(session=session, email=email)
+        if person is None or person.id is None:
+            raise StaffroomError(f"nobody with email {email.strip().lower()} is on the roster")
+        return _Export(session, framework, person).record()
+
+
+class _Export:
+    """Reads everything about one person once, then shapes it as the contract says."""
+
+    def __init__(self, session: Session, framework: Framework, person: Staff) -> None:
+        assert person.id is not None
+        self.framework = framework
+        self.person = person
+        self.given = commendations_given(session=session, staff_id=person.id)
+        self.received = commendations_received(session=session, staff_id=person.id)
+        self.recipients = recipient_ids_of(
+            session=session, commendation_ids=[c.id for c in self.given if c.id]
+        )
+        self.feedback_given = feedback_given(session=session, staff_id=person.id)
+        self.feedback_received = feedback_received(session=session, staff_id=person.id)
+        feedback = [*self.feedback_given, *self.feedback_received]
+        self.standards = standards_of(
+            session=session, feedback_ids=[f.id for f in feedback if f.id]
+        )
+        self.visits = visits_involving(session=session, staff_id=person.id)
+        written = feedback_by_ids(
+            session=session,
+            ids=[v.written_feedback_id for v in self.visits if v.written_feedback_id],
+        )
+        self.written_at = {fid: _iso(f.created_at) for fid, f in written.items()}
+        self.people = staff_by_ids(session=session, ids=self._people_named(feedback))
+        self.sheets = sheets_of(session=session, staff_id=person.id)
+        self.projects = projects_of(session=session, owner_id=person.id)
+        self.measurements = measurements_of(
+            session=session, project_ids=[p.id for p in self.projects if p.id]
+        )
+
+    def _people_named(self, feedback: Iterable[Feedback]) -> list[int]:
+        ids = [self.person.appraiser_id or 0]
+        ids += [c.author_id for c in self.received]
+        ids += [sid for recipients in self.recipients.values() for sid in recipients]
+        ids += [i for f in feedback for i in (f.observer_id, f.observee_id)]
+        ids += [i for v in self.visits for i in (v.observer_id, v.observee_id)]
+        return ids
+
+    def email_of(self, staff_id: int | None) -> str | None:
+        return self.people[staff_id].email if staff_id in self.people else None
+
+    def record(self) -> dict[str, Any]:
+        person = self.person
+        return {
+            "staff": {
+                "email": person.email,
+                "name": person.name,
+                "school": person.school,
+                "role": person.role.value,
+                "grade": person.grade,
+                "appraiser_email": self.email_of(person.appraiser_id),
+                "slack_user_id": person.slack_user_id,
+            },
+            "commendations_given": [
+                {"to": self.email_of(to), **self._commendation(c)}
+                for c in self.given
+                for to in self.recipients[c.id or 0]
+            ],
+            "commendations_received": [
+                {"from": self.email_of(c.author_id), **self._commendation(c)} for c in self.received
+            ],
+            "feedback_given": [
+                {"observee": self.email_of(f.observee_id), **self._feedback(f)}
+                for f in self.feedback_given
+            ],
+            "feedback_received": [
+                {"observer": self.email_of(f.observer_id), **self._feedback(f)}
+                for f in self.feedback_received
+            ],
+            "visits": [self._visit(v) for v in self.visits],
+            "star_projects": [self._project(p) for p in self.projects],
+            "ladder": [self._sheet(s) for s in self.sheets],
+        }
+
+    def _commendation(self, c: Commendation) -> dict[str, Any]:
+        value = self.framework.value(c.value) if c.value else None
+        return {
+            "message": c.message,
+            "value": value.name if value else c.value,
+            "public": c.public,
+            "created_at": _iso(c.created_at),
+        }
+
+    def _feedback(self, f: Feedback) -> dict[str, Any]:
+        rows: list[FeedbackStandard] = self.standards[f.id or 0]
+        return {
+            "observed_on": f.observed_on.isoformat(),
+            "context": f.context.value,
+            "context_detail": f.context_detail,
+            "standards": [row.code for row in rows],
+            "ratings": {row.code: row.rating for row in rows if row.rating},
+            "strengths": f.strengths,
+            "development": f.development,
+            "next_steps": f.next_steps,
+            "created_at": _iso(f.created_at),
+        }
+
+    def _visit(self, v: Visit) -> dict[str, Any]:
+        return {
+            "observer": self.email_of(v.observer_id),
+            "observee": self.email_of(v.observee_id),
+            "visited_on": v.visited_on.isoformat(),
+            "verbal_due": v.verbal_due.isoformat(),
+            "written_due": v.written_due.isoformat(),
+            "verbal_given_at": _iso(v.verbal_given_at) if v.verbal_given_at else None,
+            "written_feedback_at": self.written_at.get(v.written_feedback_id or 0),
+        }
+
+    def _project(self, project: StarProject) -> dict[str, Any]:
+        return {
+            "academic_year": project.academic_year,
+            "title": project.title,
+            "stage": project.stage,
+            "kpi": {
+                "name": project.kpi_name,
+                "unit": project.kpi_unit,
+                "higher_is_better": project.higher_is_better,
+            },
+            "measurements": [
+                {"kind": m.kind.value, "value": m.value, "measured_on": m.measured_on.isoformat()}
+                for m in self.measurements[project.id or 0]
+            ],
+            "evaluated": project.evaluated_at is not None,
+        }
+
+    def _sheet(self, row: LadderSheet) -> dict[str, Any]:
+        colours = sheet_of(row).colours(self.framework)
+        return {
+            "academic_year": row.academic_year,
+            "checkpoint": row.checkpoint,
+            "target_level": row.target_level,
+            "level_reached": row.level_reached,
+            "statements": [
+                {
+                    "level": level.level,
+                    "index": index,
+                    "text": text,
+                    "rag": colours[level.level - 1][index - 1],
+                }
+                for level in self.framework.ladder[:SHEET_LEVELS]
+                for index, text in enumerate(level.statements, 1)
+            ],
+        }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()

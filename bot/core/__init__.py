@@ -1,0 +1,1 @@
+"""What every feature shares: the calendar, the trust framework, people, who may see what, errors."""

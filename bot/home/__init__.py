@@ -1,0 +1,1 @@
+"""What a person sees about their own year: what they owe now."""

@@ -1,0 +1,98 @@
+"""What a person has to do now, gathered from each feature (for `/staffroom`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.core.calendar import AcademicYear, SchoolCalendar
+from bot.core.framework import Framework
+from bot.core.people import acting_person, mention
+from bot.ladder.rules import open_window
+from bot.star.projects import needs_at
+from storage.db import Database
+from storage.feedback import open_visits_by
+from storage.ladder import sheets_of
+from storage.staff import staff_by_ids
+from storage.star import current_project, evaluations_awaiting
+
+
+@dataclass(frozen=True)
+class VisitOwed:
+    observee: str
+    visited_on: date
+    verbal_due: date | None  # None once verbal feedback is given
+    written_due: date | None  # None once written feedback is sent
+    overdue: bool
+
+
+@dataclass
+class Pending:
+    reminders_muted: bool = False
+    ladder_closes: date | None = None  # the open checkpoint's sheet is not filled
+    ladder_checkpoint: str = ""
+    visits: list[VisitOwed] = field(default_factory=list)
+    star_missing: bool = False  # no STAR project this academic year
+    star_needs: list[str] = field(default_factory=list)  # baseline, final, evaluation
+    evaluations_to_confirm: list[str] = field(default_factory=list)  # owners' mentions
+
+    @property
+    def anything(self) -> bool:
+        return bool(
+            self.ladder_closes
+            or self.visits
+            or self.star_missing
+            or self.star_needs
+            or self.evaluations_to_confirm
+        )
+
+
+def pending_for(
+    *,
+    db: Database,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    slack_user_id: str,
+    now: datetime,
+) -> Pending:
+    today = calendar.today(now)
+    year = AcademicYear.of(today).label
+    pending = Pending()
+    with db.read_session() as session:
+        person = acting_person(session, slack_user_id)
+        assert person.id is not None
+        pending.reminders_muted = person.mute_nudges
+        window = open_window(framework, today)
+        if window is not None:
+            done = {
+                (s.academic_year, s.checkpoint)
+                for s in sheets_of(session=session, staff_id=person.id)
+            }
+            if (window.year.label, window.checkpoint.key) not in done:
+                pending.ladder_closes = window.closes
+                pending.ladder_checkpoint = window.checkpoint.name
+        visits = open_visits_by(session=session, observer_id=person.id)
+        names = staff_by_ids(session=session, ids=[v.observee_id for v in visits])
+        pending.visits = [
+            VisitOwed(
+                observee=mention(names[v.observee_id]),
+                visited_on=v.visited_on,
+                verbal_due=None if v.verbal_given_at else v.verbal_due,
+                written_due=None if v.written_feedback_id else v.written_due,
+                overdue=(v.written_feedback_id is None and v.written_due < today)
+                or (v.verbal_given_at is None and v.verbal_due < today),
+            )
+            for v in visits
+        ]
+        pending.star_missing = (
+            current_project(session=session, owner_id=person.id, academic_year=year) is None
+        )
+        awaiting = evaluations_awaiting(session=session, appraiser_id=person.id)
+        owners = staff_by_ids(session=session, ids=[p.owner_id for p in awaiting])
+        pending.evaluations_to_confirm = [mention(owners[p.owner_id]) for p in awaiting]
+    pending.star_needs = [
+        need.need
+        for need in needs_at(db=db, calendar=calendar, now=now)
+        if need.owner_id == person.id
+    ]
+    return pending

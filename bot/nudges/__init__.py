@@ -1,0 +1,1 @@
+"""What staffroom owes people at a moment: reminders by DM."""

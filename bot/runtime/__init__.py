@@ -1,0 +1,1 @@
+"""The machinery that runs the domain: settings, the Bolt app, serving, the scheduler."""

@@ -1,0 +1,1 @@
+"""Leader summaries: counts by school for channels (PRODUCT §1)."""
