@@ -38,7 +38,7 @@ import httpx2 as httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fake_slack import FakeSlack
+from bot.localslack.webapi import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, command_payload, signed_headers
 
 STAFF = 40

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fake_slack import FakeSlack
+from bot.localslack.webapi import FakeSlack
 
 PEOPLE = 200
 APPRAISERS = 10

@@ -1,1 +1,1 @@
-"""What every feature shares: the calendar, the trust framework, people, who may see what, errors."""
+"""What every feature shares: calendar, trust framework, people, who sees what, errors."""

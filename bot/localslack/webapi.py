@@ -66,7 +66,7 @@ class FakeSlack:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -170,8 +170,10 @@ class FakeSlack:
                     return {"ok": True, "user": user}
             return {"ok": False, "error": "users_not_found"}
         if call.method == "users.info":
-            user = self.users.get(str(params.get("user")))
-            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+            found = self.users.get(str(params.get("user")))
+            if found is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": found}
         if call.method == "chat.postMessage":
             ts = f"{1700000000 + next(self._ts)}.000100"
             channel = str(params.get("channel"))
