@@ -1,7 +1,9 @@
-"""Slack's edge: one module per feature, each with `register(app, deps)`.
+"""Slack's edge: one module per feature, each with `register(app)` and its `FORMS`.
 
-Handlers ack fast, turn payloads into plain values, call `bot`, and render
-replies with `messages`. Rules and SQL live elsewhere.
+Listeners are module-level functions given typed arguments by Bolt: `deps`, the
+acting `person` (listeners that declare `on_roster`), `form` for a submitted view.
+They ack fast, turn payloads into plain values, call `bot`, and render with
+`messages`; refusals and failures are answered in one place (handlers.answers).
 """
 
 from __future__ import annotations
@@ -9,14 +11,16 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime.deps import Deps
-from handlers import commend, feedback, home, ladder, staffroom, star, summary
+from handlers import commend, context, feedback, home, ladder, staffroom, star, summary
 
 FEATURES = (commend, feedback, star, ladder, summary, staffroom, home)
 
 
 def register_all(app: App, deps: Deps) -> None:
+    forms = {spec.callback_id: spec for module in FEATURES for spec in getattr(module, "FORMS", ())}
+    context.install(app, deps, forms)
     for module in FEATURES:
-        module.register(app, deps)
+        module.register(app)
 
 
 def slash_commands() -> list[str]:

@@ -2,202 +2,201 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from slack_bolt import Ack, App
+from pydantic import Field
+from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.core.errors import InvalidInput, NotAllowed, NotOnRoster
+from bot.core.errors import GENERAL, InvalidInput, problem
 from bot.core.framework import SHEET_LEVELS
 from bot.core.mentions import parse_command_text
 from bot.ladder import sheets
+from bot.ladder.grid import TARGET_CHECKPOINT, level_names
 from bot.ladder.rules import sheet_from_answers
 from bot.runtime.deps import Deps
-from handlers.outbox import send_soon
+from handlers.context import after_ack, on_roster, send_soon
+from handlers.forms import FormSpec, Metadata, ViewState, stale
 from messages import render
 from messages.ids import LadderIds
+from storage.models import Staff
 
 COMMAND = "/ladder"
+FORMS = (
+    FormSpec(LadderIds.LEVEL_MODAL, what="ladder sheet"),
+    FormSpec(
+        LadderIds.FINISH_MODAL, what="ladder sheet", fields={sheets.TARGET: LadderIds.TARGET_BLOCK}
+    ),
+)
 
 
-def register(app: App, deps: Deps) -> None:
-    def ladder_command(
-        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        parsed = parse_command_text(command.get("text", ""))
-        try:
-            if parsed.others or parsed.message or len(parsed.users) > 1:
-                raise InvalidInput({"usage": render("ladder_usage")["text"]})
-            if parsed.users:
-                _show(deps, respond, command["user_id"], parsed.users[0])
-            else:
-                _begin(deps, client, respond, command)
-        except (InvalidInput, NotAllowed, NotOnRoster) as error:
-            respond(response_type="ephemeral", **_refusal(deps, error))
+class Progress(Metadata):
+    """The sheet so far: its checkpoint window and each level's ticks."""
 
-    def level_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        saved = json.loads(view["private_metadata"])
-        level = deps.framework.ladder[len(saved["answers"])]
-        values = view["state"]["values"]
-        ticks = [
-            bool(_selected(values, f"{LadderIds.STATEMENT_BLOCK_PREFIX}{index}"))
-            for index in range(1, len(level.statements) + 1)
-        ]
-        saved["answers"].append(ticks)
-        if sheets.level_answers_complete(saved["answers"]):
-            ack(response_action="update", view=_finish_modal(deps, saved, body["user"]["id"]))
-        else:
-            ack(response_action="update", view=_level_modal(deps, saved))
-
-    def finish_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        submitted = deps.clock()  # the window is judged at the moment the form was sent
-        saved = json.loads(view["private_metadata"])
-        chosen = view["state"]["values"].get(LadderIds.TARGET_BLOCK, {}).get(LadderIds.INPUT, {})
-        target = int(chosen["selected_option"]["value"]) if chosen.get("selected_option") else None
-        arguments: dict[str, Any] = {
-            "framework": deps.framework,
-            "calendar": deps.calendar,
-            "checkpoint": saved["cp"],
-            "year": saved["year"],
-            "now": submitted,
-        }
-        try:
-            sheets.check_window(**arguments)
-            sheets.check_target(target, saved["cp"])
-        except InvalidInput as error:
-            if sheets.TARGET in error.field_errors:
-                ack(response_action="errors", errors={LadderIds.TARGET_BLOCK.value: str(error)})
-            else:
-                reason = error.field_errors[sheets.WINDOW]
-                ack(
-                    response_action="update",
-                    view=render("ladder_window_closed_modal", reason=reason),
-                )
-            return
-        ack()
-        try:
-            outcome = sheets.save(
-                db=deps.db,
-                slack_user_id=body["user"]["id"],
-                sheet=sheet_from_answers(saved["answers"]),
-                target=target,
-                **arguments,
-            )
-        except (InvalidInput, NotOnRoster) as error:
-            reason = _refusal(deps, error)["text"]
-            client.chat_postMessage(
-                channel=body["user"]["id"], **render("not_sent", what="ladder sheet", reason=reason)
-            )
-            return
-        send_soon(deps, client, outcome.outbox_ids)
-
-    def open_sheet_clicked(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        command = {"user_id": body["user"]["id"], "trigger_id": body["trigger_id"]}
-        try:
-            _begin(deps, client, respond, command)
-        except (NotAllowed, NotOnRoster) as error:
-            respond(response_type="ephemeral", replace_original=False, **_refusal(deps, error))
-
-    app.command(COMMAND)(ladder_command)
-    app.action(LadderIds.OPEN_SHEET.value)(open_sheet_clicked)
-    app.view(LadderIds.LEVEL_MODAL.value)(level_submitted)
-    app.view(LadderIds.FINISH_MODAL.value)(finish_submitted)
+    cp: str
+    year: str
+    answers: list[list[bool]] = Field(default_factory=list)
 
 
-def _begin(deps: Deps, client: WebClient, respond: Respond, command: dict[str, Any]) -> None:
+def register(app: App) -> None:
+    app.command(COMMAND, middleware=[on_roster])(ladder_command)
+    app.action(LadderIds.OPEN_SHEET.value, middleware=[on_roster])(open_sheet_clicked)
+    app.view(LadderIds.LEVEL_MODAL.value, middleware=[on_roster])(level_submitted)
+    app.view(LadderIds.FINISH_MODAL.value, middleware=[on_roster])(finish_submitted)
+
+
+def ladder_command(
+    ack: Ack,
+    command: dict[str, str],
+    person: Staff,
+    deps: Deps,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    ack()
+    parsed = parse_command_text(command.get("text", ""))
+    if parsed.others or parsed.message or len(parsed.users) > 1:
+        raise InvalidInput({GENERAL: problem("ladder.usage")})
+    if parsed.users:
+        _show(deps, respond, person, parsed.users[0])
+    else:
+        _begin(deps, client, respond, person, command["trigger_id"])
+
+
+def open_sheet_clicked(
+    ack: Ack, body: dict[str, Any], person: Staff, deps: Deps, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    _begin(deps, client, respond, person, body["trigger_id"])
+
+
+def level_submitted(
+    ack: Ack, form: ViewState, view: dict[str, Any], person: Staff, deps: Deps
+) -> None:
+    progress = Progress.of(view)
+    if len(progress.answers) >= SHEET_LEVELS:
+        raise stale()
+    level = deps.framework.ladder[len(progress.answers)]
+    ticks = [
+        form.ticked(f"{LadderIds.STATEMENT_BLOCK_PREFIX}{index}")
+        for index in range(1, len(level.statements) + 1)
+    ]
+    progress = progress.model_copy(update={"answers": [*progress.answers, ticks]})
+    if sheets.level_answers_complete(progress.answers):
+        ack(response_action="update", view=_finish_modal(deps, progress, person))
+    else:
+        ack(response_action="update", view=_level_modal(deps, progress))
+
+
+def finish_submitted(
+    ack: Ack,
+    form: ViewState,
+    view: dict[str, Any],
+    person: Staff,
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    progress = Progress.of(view)
+    chosen = form.choice(LadderIds.TARGET_BLOCK)
+    filled = sheets.Filled(
+        checkpoint=progress.cp,
+        year=progress.year,
+        sheet=sheet_from_answers(progress.answers),
+        target=int(chosen) if chosen and chosen.isdigit() else None,
+    )
+    arguments: dict[str, Any] = {
+        "db": deps.db,
+        "framework": deps.framework,
+        "calendar": deps.calendar,
+        "person": person,
+        "filled": filled,
+        "now": deps.clock(),  # the window is judged as the form was sent
+    }
+    try:
+        sheets.save(validate_only=True, **arguments)
+    except InvalidInput as error:
+        if sheets.WINDOW not in error.problems:
+            raise
+        # The window closed while the sheet was open: the form cannot be put right.
+        ack(response_action="update", view=render("notice_modal", text=str(error)))
+        return
+    ack()
+    after_ack(context, lambda: send_soon(deps, client, sheets.save(**arguments).outbox_ids))
+
+
+def _begin(deps: Deps, client: WebClient, respond: Respond, person: Staff, trigger_id: str) -> None:
     start = sheets.start(
         db=deps.db,
         framework=deps.framework,
         calendar=deps.calendar,
-        slack_user_id=command["user_id"],
+        person=person,
         now=deps.clock(),
     )
     if start.window is not None:
-        window = start.window
-        saved = {"cp": window.checkpoint.key, "year": window.year.label, "answers": []}
-        client.views_open(trigger_id=command["trigger_id"], view=_level_modal(deps, saved))
+        progress = Progress(cp=start.window.checkpoint.key, year=start.window.year.label)
+        client.views_open(trigger_id=trigger_id, view=_level_modal(deps, progress))
         return
     assert start.upcoming is not None
+    upcoming = start.upcoming
     intro = render(
         "ladder_next_window",
-        name=start.upcoming.checkpoint.name,
-        opens=start.upcoming.opens,
-        closes=start.upcoming.closes,
+        name=upcoming.checkpoint.name,
+        opens=upcoming.opens,
+        closes=upcoming.closes,
     )["text"]
     if start.last_grid is None:
         respond(response_type="ephemeral", **render("ladder_closed", intro=intro))
-    else:
-        respond(
-            response_type="ephemeral",
-            **render("ladder_view", grid=start.last_grid, intro=intro, you=True, **_names(deps)),
-        )
+        return
+    names = level_names(deps.framework)
+    reply = render("ladder_view", grid=start.last_grid, intro=intro, you=True, level_names=names)
+    respond(response_type="ephemeral", **reply)
 
 
-def _show(deps: Deps, respond: Respond, viewer: str, subject: str) -> None:
+def _show(deps: Deps, respond: Respond, viewer: Staff, subject: str) -> None:
     grid = sheets.view(
         db=deps.db,
         framework=deps.framework,
         calendar=deps.calendar,
-        viewer_slack_id=viewer,
+        viewer=viewer,
         subject_slack_id=subject,
         now=deps.clock(),
     )
     respond(
         response_type="ephemeral",
-        **render("ladder_view", grid=grid, intro="", you=viewer == subject, **_names(deps)),
+        **render(
+            "ladder_view",
+            grid=grid,
+            intro="",
+            you=viewer.slack_user_id == subject,
+            level_names=level_names(deps.framework),
+        ),
     )
-
-
-def _refusal(deps: Deps, error: Exception) -> dict[str, Any]:
-    if isinstance(error, NotOnRoster):
-        return render("not_on_roster", trust=deps.framework.trust)
-    return render("notice", warning=True, text=str(error))
-
-
-def _selected(values: dict[str, Any], block: str) -> list[Any]:
-    options: list[Any] = (
-        values.get(block, {}).get(LadderIds.INPUT, {}).get("selected_options") or []
-    )
-    return options
-
-
-def _names(deps: Deps) -> dict[str, Any]:
-    return {"level_names": {level.level: level.name for level in deps.framework.ladder}}
 
 
 def _checkpoint_name(deps: Deps, key: str) -> str:
     return next(c.name for c in deps.framework.checkpoints if c.key == key)
 
 
-def _level_modal(deps: Deps, saved: dict[str, Any]) -> dict[str, Any]:
+def _level_modal(deps: Deps, progress: Progress) -> dict[str, Any]:
     return render(
         "ladder_level_modal",
-        metadata=json.dumps(saved),
-        level=deps.framework.ladder[len(saved["answers"])],
+        metadata=progress.dump(),
+        level=deps.framework.ladder[len(progress.answers)],
         last_level=SHEET_LEVELS,
-        checkpoint=_checkpoint_name(deps, saved["cp"]),
-        year=saved["year"],
+        checkpoint=_checkpoint_name(deps, progress.cp),
+        year=progress.year,
     )
 
 
-def _finish_modal(deps: Deps, saved: dict[str, Any], user_id: str) -> dict[str, Any]:
-    sheet = sheet_from_answers(saved["answers"])
-    preview = sheets.preview(
-        db=deps.db, framework=deps.framework, slack_user_id=user_id, sheet=sheet
-    )
+def _finish_modal(deps: Deps, progress: Progress, person: Staff) -> dict[str, Any]:
+    sheet = sheet_from_answers(progress.answers)
     return render(
         "ladder_finish_modal",
-        metadata=json.dumps(saved),
-        preview=preview,
+        metadata=progress.dump(),
+        preview=sheets.preview(framework=deps.framework, person=person, sheet=sheet),
         colours=sheet.colours(deps.framework),
-        ask_target=saved["cp"] == sheets.TARGET_CHECKPOINT,
-        **_names(deps),
+        ask_target=progress.cp == TARGET_CHECKPOINT,
+        level_names=level_names(deps.framework),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from datetime import date, datetime
@@ -84,6 +85,11 @@ def rag_strip(colours: list[str]) -> str:
     return "".join(RAG_EMOJI[colour] for colour in colours)
 
 
+def weekday_name(weekday: int) -> str:
+    """0 -> 'Monday' (the names of the days come from the standard library, in English)."""
+    return calendar.day_name[weekday]
+
+
 def long_date(day: date) -> str:
     return day.strftime("%-d %B %Y")
 
@@ -96,7 +102,7 @@ def people(mentions: list[str]) -> str:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("messages", "templates"),
         undefined=StrictUndefined,
@@ -120,12 +126,14 @@ def _environment() -> Environment:
     env.filters["number"] = number
     env.filters["signed"] = signed
     env.filters["rag_strip"] = rag_strip
+    env.filters["quoted"] = repr
+    env.filters["weekday_name"] = weekday_name
     return env
 
 
 def render(template: str, /, **context: Any) -> dict[str, Any]:
     """Render `templates/<template>.json.j2` to a dict."""
-    rendered = _environment().get_template(f"{template}.json.j2").render(**context)
+    rendered = environment().get_template(f"{template}.json.j2").render(**context)
     try:
         result: dict[str, Any] = json.loads(rendered)
     except json.JSONDecodeError as exc:

@@ -80,17 +80,16 @@ def notes_of(*, session: Session, project_id: int) -> Sequence[StarNote]:
 
 
 def unfinished_projects(
-    *, session: Session, academic_years: Sequence[str]
+    *, session: Session, academic_years: Sequence[str], owner_id: int | None = None
 ) -> Sequence[StarProject]:
-    """Projects of these years not yet evaluated (for the scheduler's reminders)."""
-    return session.exec(
-        select(StarProject)
-        .where(
-            col(StarProject.academic_year).in_(list(academic_years)),
-            col(StarProject.evaluated_at).is_(None),
-        )
-        .order_by(col(StarProject.id))
-    ).all()
+    """Projects of these years (of one owner, or everyone's) not yet evaluated."""
+    query = select(StarProject).where(
+        col(StarProject.academic_year).in_(list(academic_years)),
+        col(StarProject.evaluated_at).is_(None),
+    )
+    if owner_id is not None:
+        query = query.where(StarProject.owner_id == owner_id)
+    return session.exec(query.order_by(col(StarProject.id))).all()
 
 
 def evaluations_awaiting(*, session: Session, appraiser_id: int) -> Sequence[StarProject]:

@@ -6,11 +6,10 @@ optional school (None: every school) and returns figures keyed by school name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, distinct, func, literal, select
+from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 from sqlmodel import select as select_model
@@ -156,12 +155,13 @@ def feedback_given(
     return dict(session.execute(_school(query, school).group_by(col(Staff.school))).all())
 
 
-def visits(*, session: Session, first: date, last: date, school: str | None) -> dict[str, int]:
-    """Lesson visits made on days from `first` to `last`, by the observee's school."""
+def visits(*, session: Session, first: date, before: date, school: str | None) -> dict[str, int]:
+    """Lesson visits made on days from `first` up to (not including) `before`, by the
+    observee's school."""
     query = (
         select(col(Staff.school), func.count(col(Visit.id)))
         .join(Staff, col(Staff.id) == col(Visit.observee_id))
-        .where(col(Visit.visited_on) >= first, col(Visit.visited_on) <= last)
+        .where(col(Visit.visited_on) >= first, col(Visit.visited_on) < before)
     )
     return dict(session.execute(_school(query, school).group_by(col(Staff.school))).all())
 
@@ -263,27 +263,13 @@ def kpis_measured(
     return {name: (measured, better) for name, measured, better in rows}
 
 
-def ladder(
-    *,
-    session: Session,
-    academic_year: str,
-    checkpoint: str,
-    school: str | None,
-    expected_by_grade: Mapping[str, int],
-) -> dict[str, tuple[int, int]]:
-    """(active staff who filled the checkpoint's sheet, of whom below their expected level)."""
-    grade = func.upper(func.replace(col(Staff.grade), " ", ""))
-    expected: Any = (
-        case(
-            *((grade == name, literal(level)) for name, level in expected_by_grade.items()),
-            else_=None,
-        )
-        if expected_by_grade
-        else literal(None, Integer)
-    )
-    below = case((col(LadderSheet.level_reached) < expected, col(LadderSheet.staff_id)))
+def ladder_levels(
+    *, session: Session, academic_year: str, checkpoint: str, school: str | None
+) -> list[tuple[str, str, int, int]]:
+    """(school, grade, level reached, how many) of active staff who filled the checkpoint's
+    sheet: the expected level of a grade is the framework's to say, not the database's."""
     query = (
-        select(col(Staff.school), func.count(col(LadderSheet.id)), func.count(below))
+        select(col(Staff.school), col(Staff.grade), col(LadderSheet.level_reached), func.count())
         .join(Staff, col(Staff.id) == col(LadderSheet.staff_id))
         .where(
             col(Staff.active).is_(True),
@@ -291,8 +277,33 @@ def ladder(
             col(LadderSheet.checkpoint) == checkpoint,
         )
     )
-    rows = session.execute(_school(query, school).group_by(col(Staff.school))).all()
-    return {name: (filled, under) for name, filled, under in rows}
+    grouped = _school(query, school).group_by(
+        col(Staff.school), col(Staff.grade), col(LadderSheet.level_reached)
+    )
+    return [
+        (name, grade, reached, count) for name, grade, reached, count in session.execute(grouped)
+    ]
+
+
+def commendations_overall(
+    *, session: Session, start: datetime, end: datetime, school: str | None
+) -> tuple[int, int]:
+    """(commendations, distinct people praised) in the whole scope: a commendation whose
+    recipients are in two schools counts once."""
+    query = (
+        select(
+            func.count(distinct(col(Commendation.id))),
+            func.count(distinct(col(CommendationRecipient.staff_id))),
+        )
+        .join(
+            CommendationRecipient,
+            col(CommendationRecipient.commendation_id) == col(Commendation.id),
+        )
+        .join(Staff, col(Staff.id) == col(CommendationRecipient.staff_id))
+        .where(col(Commendation.created_at) >= start, col(Commendation.created_at) < end)
+    )
+    count, people = session.execute(_school(query, school)).one()
+    return int(count), int(people)
 
 
 def weekly_counts(

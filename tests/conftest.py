@@ -102,11 +102,12 @@ def settings(fake_slack: FakeSlack, database: Database) -> Settings:
 
 
 @pytest.fixture
-def pools() -> Iterator[tuple[TrackingExecutor, TrackingExecutor]]:
-    """Bolt's listener pool and the delivery pool, both drainable by tests."""
-    listeners, deliveries = TrackingExecutor(), TrackingExecutor()
-    yield listeners, deliveries
-    for pool in (listeners, deliveries):
+def pools() -> Iterator[tuple[TrackingExecutor, TrackingExecutor, TrackingExecutor]]:
+    """Bolt's listener pool, the pool for work after the ack, and the delivery pool, each
+    drainable by tests (in that order: each hands work only to the ones after it)."""
+    listeners, work, deliveries = TrackingExecutor(), TrackingExecutor(), TrackingExecutor()
+    yield listeners, work, deliveries
+    for pool in (listeners, work, deliveries):
         pool.drain()  # work after ack must finish before the database goes
         pool.shutdown()
 
@@ -117,16 +118,23 @@ def deps(
     framework: Framework,
     database: Database,
     clock: Clock,
-    pools: tuple[TrackingExecutor, TrackingExecutor],
+    pools: tuple[TrackingExecutor, TrackingExecutor, TrackingExecutor],
 ) -> Deps:
     return Deps(
-        settings=settings, framework=framework, db=database, clock=clock, delivery_pool=pools[1]
+        settings=settings,
+        framework=framework,
+        db=database,
+        clock=clock,
+        work_pool=pools[1],
+        delivery_pool=pools[2],
     )
 
 
 @pytest.fixture
 def slack(
-    deps: Deps, fake_slack: FakeSlack, pools: tuple[TrackingExecutor, TrackingExecutor]
+    deps: Deps,
+    fake_slack: FakeSlack,
+    pools: tuple[TrackingExecutor, TrackingExecutor, TrackingExecutor],
 ) -> Iterator[SlackSender]:
     """Slack's side of the conversation: signed requests to the app's real HTTP endpoint."""
     asgi = create_asgi_app(create_app(deps, listener_executor=pools[0]), deps.db)

@@ -51,8 +51,8 @@ def start_star_project(deps, owner_slack_id: str, start: date, end: date, now: d
         db=deps.db,
         calendar=deps.calendar,
         now=now,
+        owner=person(deps.db, owner_slack_id),
         request=star_projects.NewProject(
-            owner_slack_id=owner_slack_id,
             title="T",
             kpi_name="K",
             higher_is_better=True,
@@ -61,3 +61,12 @@ def start_star_project(deps, owner_slack_id: str, start: date, end: date, now: d
             planned_end=end,
         ),
     )
+
+
+def person(db: Database, slack_user_id: str) -> Staff:
+    """The roster entry of a Slack user, as the app's middleware gives it to a use-case."""
+    from bot.core.people import person_by_slack_id
+
+    found = person_by_slack_id(db, slack_user_id)
+    assert found is not None, f"{slack_user_id} is not on the roster"
+    return found

@@ -91,7 +91,7 @@ def test_today_is_in_the_trust_time_zone(calendar):
     assert calendar.today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2026, 12, 31)
 
 
-# The standard set feedback uses (bot.feedback.forms), a pure rule like the calendar's.
+# The standard set feedback uses (bot.feedback.rules), a pure rule like the calendar's.
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_today_is_in_the_trust_time_zone(calendar):
     ],
 )
 def test_standard_set_by_role_and_context(framework, role, context, expected):
-    from bot.feedback.forms import standard_set_for
+    from bot.feedback.rules import standard_set_for
     from storage.models import FeedbackContext, Role
 
     assert standard_set_for(framework, Role(role), FeedbackContext(context)) == expected

@@ -286,6 +286,7 @@ def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
 
     from bot.star import projects as star_projects
     from storage.models import OutboxMessage, StarNote, StarProject
+    from tests.factories import person
     from tests.test_feedback import _complete
 
     _complete(slack, fake_slack, user_id="UCAROL", strengths="Bob's calm start")
@@ -295,8 +296,8 @@ def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
         db=deps.db,
         calendar=deps.calendar,
         now=deps.clock(),
+        owner=person(deps.db, "UBOB"),
         request=star_projects.NewProject(
-            owner_slack_id="UBOB",
             title="Bob's reading club",
             kpi_name="books read",
             higher_is_better=True,
@@ -307,7 +308,8 @@ def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
     )
     star_projects.note(
         db=deps.db,
-        slack_user_id="UBOB",
+        calendar=deps.calendar,
+        owner=person(deps.db, "UBOB"),
         project_id=project.status.project_id,
         text="Read about reading for pleasure",
         now=deps.clock(),

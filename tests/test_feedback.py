@@ -284,10 +284,13 @@ def test_third_step_bad_input(slack, fake_slack, deps, values, block, error):
 
 def test_a_rating_for_a_standard_not_chosen_is_refused(deps, framework):
     from bot.core.errors import InvalidInput
-    from bot.feedback import forms as fb
+    from bot.feedback import form as fb
+    from tests.factories import person
 
     request = fb.FeedbackRequest(
-        subject=fb.Subject("UCAROL", "UBOB", datetime(2026, 11, 23).date(), "lesson"),
+        subject=fb.Subject(
+            person(deps.db, "UCAROL"), "UBOB", datetime(2026, 11, 23).date(), "lesson"
+        ),
         standards=["ES1"],
         ratings={"PT4": "G"},
         strengths="Good",

@@ -7,15 +7,17 @@ from datetime import date, datetime
 import pytest
 
 from bot.core.calendar import SchoolCalendar
-from bot.feedback import forms as fb
+from bot.feedback import due, visits
+from bot.feedback import form as fb
 from tests.conftest import LONDON
+from tests.factories import person
 
 
 def _log(database, calendar, day: date) -> int:
-    return fb.log_visit(
+    return visits.log_visit(
         db=database,
         calendar=calendar,
-        observer_slack_id="UAMIR",
+        observer=person(database, "UAMIR"),
         observee_slack_id="UBOB",
         visit_date=day.isoformat(),
         now=datetime(2027, 1, 20, 9, 0, tzinfo=LONDON),
@@ -34,7 +36,7 @@ def test_due_and_overdue_written_feedback(database, framework):
         moment = datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
         return {
             (d.visit_id, d.status, d.working_days_left)
-            for d in fb.written_feedback_due_at(db=database, calendar=calendar, now=moment)
+            for d in due.written_feedback_due_at(db=database, calendar=calendar, now=moment)
         }
 
     # Tuesday 12 Jan: 14 Jan is two working days away; 19 and 22 Jan are further.
@@ -61,13 +63,13 @@ def test_written_feedback_is_no_longer_due(database, framework):
         is_bot=lambda _: False,
         now=datetime(2027, 1, 20, 9, 0, tzinfo=LONDON),
         request=fb.FeedbackRequest(
-            subject=fb.Subject("UAMIR", "UBOB", date(2027, 1, 5), "lesson"),
+            subject=fb.Subject(person(database, "UAMIR"), "UBOB", date(2027, 1, 5), "lesson"),
             standards=["UR3"],
             next_steps="Try exit tickets",
         ),
     )
     moment = datetime(2027, 1, 25, 9, 0, tzinfo=LONDON)
     assert [
-        d.visit_id for d in fb.written_feedback_due_at(db=database, calendar=calendar, now=moment)
+        d.visit_id for d in due.written_feedback_due_at(db=database, calendar=calendar, now=moment)
     ] == []
     assert visit_id

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.ladder.rules import Gap, Sheet, next_window, open_window, sheet_from_answers, standing
+from bot.ladder.rules import Gap, Sheet, sheet_from_answers, standing
+from bot.ladder.windows import next_window, open_window
 
 COUNTS = [5, 4, 6, 6, 11, 13, 15, 15]
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.feedback.forms import FeedbackRecord, StandardView
+from bot.feedback.records import FeedbackRecord, StandardView
 from messages import render, slack_escape
 from messages.limits import message_problems, view_problems
 from messages.render import chunks
@@ -249,26 +249,20 @@ def test_feedback_modals_are_within_limits_for_every_standard_set(framework):
         )
         == []
     )
-    summary = render(
-        "feedback_summary",
-        name="N" * 200,
-        context="other",
-        detail="d" * 200,
-        observed_on=date(2026, 11, 23),
-    )["text"]
+    from bot.feedback.form import StandardGroup
+
+    summary = {
+        "name": "N" * 200,
+        "context": "other",
+        "detail": "d" * 200,
+        "observed_on": date(2026, 11, 23),
+    }
     for standard_set in framework.standard_sets.values():
-        groups = [
-            {
-                "label": "x" * 100,
-                "options": [
-                    {"code": s.code, "text": f"{s.code} {s.name}"} for s in standard_set.standards
-                ],
-            }
-        ]
+        groups = [StandardGroup("x" * 100, standard_set.standards)]
         view = render(
             "feedback_standards_modal",
             metadata="{}",
-            summary=summary,
+            subject=summary,
             set_name=standard_set.name,
             max_standards=4,
             groups=groups,
@@ -277,7 +271,7 @@ def test_feedback_modals_are_within_limits_for_every_standard_set(framework):
         view = render(
             "feedback_write_modal",
             metadata="{}",
-            summary=summary,
+            subject=summary,
             standards=standard_set.standards[:4],
             ratings=framework.ratings,
             max_text=3000,
@@ -309,8 +303,8 @@ def test_visit_message_is_valid_in_every_state(verbal_given, written):
 
 
 def _full_grid(framework, standing="below", expected=3):
+    from bot.ladder.grid import Grid, GridRow
     from bot.ladder.rules import Gap, Sheet
-    from bot.ladder.sheets import Grid, GridRow
 
     colours = Sheet(Gap(3, 4)).colours(framework)
     return Grid(
@@ -399,7 +393,7 @@ def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framewor
         ),
     ):
         assert message_problems(message) == []
-    assert view_problems(render("ladder_window_closed_modal", reason="closed")) == []
+    assert view_problems(render("notice_modal", text="closed")) == []
     assert message_problems(render("ladder_closed", intro="x")) == []
 
 
@@ -407,8 +401,8 @@ def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framewor
 
 
 def _biggest_status(stage=5, evaluated=False):
-    from bot.star.projects import MeasurementView, NoteView, Status
     from bot.star.rules import kpi_change
+    from bot.star.view import MeasurementView, NoteView, Status
 
     return Status(
         project_id=1,
@@ -446,9 +440,9 @@ def test_star_messages_are_within_limits(stage, intro):
 def test_star_forms_are_within_limits():
     status = _biggest_status()
     assert view_problems(render("star_new_modal", today="2026-11-23")) == []
-    assert view_problems(render("star_note_modal", project_id=1)) == []
-    assert view_problems(render("star_evaluate_modal", project_id=1)) == []
-    assert view_problems(render("star_measure_modal", status=status)) == []
+    assert view_problems(render("star_note_modal", metadata='{"project_id": 1}')) == []
+    assert view_problems(render("star_evaluate_modal", metadata='{"project_id": 1}')) == []
+    assert view_problems(render("star_measure_modal", status=status, metadata="{}")) == []
     question = render("star_confirm_final", value="9" * 30, method="&" * 1000, payload="{}")
     assert message_problems(question) == []
 
@@ -505,7 +499,8 @@ def test_help_is_within_limits_with_everything_pending(muted):
 
 
 def test_a_trust_summary_at_its_largest_is_within_limits():
-    from bot.summary.figures import Figure, PublicPraise, SchoolView
+    from bot.summary.figures import PublicPraise
+    from bot.summary.post import Figure, SchoolView, prepare
 
     big = Figure(10_000, 9_999)
     school = SchoolView(
@@ -528,13 +523,16 @@ def test_a_trust_summary_at_its_largest_is_within_limits():
     )
     post = render(
         "summary",
-        scope="T" * 200,
-        quiet=False,
-        start=datetime(2026, 9, 1, tzinfo=UTC),
-        end=datetime(2026, 9, 8, tzinfo=UTC),
-        zone="Europe/London",
-        checkpoint="September",
-        schools=[school] * 60,
+        **prepare(
+            [school] * 60,
+            scope="T" * 200,
+            start=datetime(2026, 9, 1, tzinfo=UTC),
+            end=datetime(2026, 9, 8, tzinfo=UTC),
+            zone="Europe/London",
+            checkpoint="September",
+            commendations=600_000,
+            feedback=600_000,
+        ),
     )
     assert message_problems(post) == []
     assert sum(b["type"] == "context" for b in post["blocks"]) == 1 + 10 + 1

@@ -8,11 +8,11 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.feedback import forms as fb
+from bot.feedback import visits
 from bot.nudges.due import due_at
 from storage.ladder import save_sheet
 from tests.conftest import LONDON
-from tests.factories import add_staff, start_star_project
+from tests.factories import add_staff, person, start_star_project
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -111,10 +111,10 @@ def test_appraisers_get_a_weekly_list_and_one_after_the_window_closes(deps):
 
 def test_written_feedback_reminder_and_overdue_over_half_term(deps):
     # Visit Thursday 15 Oct: 10 working days skip the half term -> written due Thursday 5 Nov.
-    outcome = fb.log_visit(
+    outcome = visits.log_visit(
         db=deps.db,
         calendar=deps.calendar,
-        observer_slack_id="UAMIR",
+        observer=person(deps.db, "UAMIR"),
         observee_slack_id="UBOB",
         visit_date="2026-10-15",
         now=datetime(2026, 10, 15, 12, 0, tzinfo=LONDON),

@@ -7,10 +7,12 @@ from datetime import date, datetime
 
 import pytest
 
+from bot.star import evaluation as star_evaluation
+from bot.star import measure as star_measure
 from bot.star import projects as star_projects
 from messages.limits import message_problems
 from tests.conftest import LONDON
-from tests.factories import start_star_project
+from tests.factories import person, start_star_project
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -46,27 +48,30 @@ def test_pending_actions_from_every_feature(slack, fake_slack, deps, clock):
     assert "Take your STAR project's baseline measurement" in bob  # 10 working days after 1 Sep
 
     project_id = star_projects.status(
-        db=deps.db, calendar=deps.calendar, slack_user_id="UBOB", now=clock.now
+        db=deps.db, calendar=deps.calendar, owner=person(deps.db, "UBOB"), now=clock.now
     ).project_id
-    star_projects.measure(
+    star_measure.measure(
         db=deps.db,
         calendar=deps.calendar,
-        slack_user_id="UBOB",
-        value_text="1",
-        kind_text=None,
-        same_way=False,
+        owner=person(deps.db, "UBOB"),
+        reading=star_measure.Reading("1", None, same_way=False),
         now=clock.now,
     )
     for _ in range(4):
         star_projects.advance(
-            db=deps.db, slack_user_id="UBOB", project_id=project_id, now=clock.now
+            db=deps.db,
+            calendar=deps.calendar,
+            owner=person(deps.db, "UBOB"),
+            project_id=project_id,
+            now=clock.now,
         )
-    star_projects.evaluate(
+    star_evaluation.evaluate(
         db=deps.db,
-        slack_user_id="UBOB",
-        project_id=project_id,
-        learned="L",
-        would_share=False,
+        calendar=deps.calendar,
+        owner=person(deps.db, "UBOB"),
+        evaluation=star_evaluation.Evaluation(
+            project_id=project_id, learned="L", would_share=False
+        ),
         now=clock.now,
     )
     assert "Confirm <@UBOB>'s STAR project evaluation" in _help(slack, fake_slack, "UAMIR")
@@ -87,7 +92,7 @@ def test_not_on_the_roster(slack, fake_slack):
 
 
 def test_muting_optional_reminders_keeps_deadlines_owed_to_others(slack, fake_slack, deps):
-    from bot.feedback import forms as fb
+    from bot.feedback import visits
     from bot.nudges.due import due_at
 
     _help(slack, fake_slack, "UAMIR")
@@ -99,10 +104,10 @@ def test_muting_optional_reminders_keeps_deadlines_owed_to_others(slack, fake_sl
     assert updated["replace_original"] is True
     assert "optional reminders are off" in json.dumps(updated)
 
-    fb.log_visit(
+    visits.log_visit(
         db=deps.db,
         calendar=deps.calendar,
-        observer_slack_id="UAMIR",
+        observer=person(deps.db, "UAMIR"),
         observee_slack_id="UBOB",
         visit_date="2026-09-14",
         now=datetime(2026, 9, 14, 12, 0, tzinfo=LONDON),

@@ -8,11 +8,14 @@ from datetime import datetime
 
 import pytest
 
+from bot.star import due as star_due
+from bot.star import measure as star_measure
 from bot.star import projects as star_projects
 from messages.ids import StarIds as Ids
 from messages.limits import message_problems, view_problems
 from storage.outbox import count_by_status
 from tests.conftest import LONDON
+from tests.factories import person
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -167,13 +170,11 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
 
 def test_a_kpi_that_got_worse_still_passes(slack, fake_slack, deps):
     _start_project(slack, fake_slack, baseline="62")
-    outcome = star_projects.measure(
+    outcome = star_measure.measure(
         db=deps.db,
         calendar=deps.calendar,
-        slack_user_id="UBOB",
-        value_text="55",
-        kind_text="final",
-        same_way=True,
+        owner=person(deps.db, "UBOB"),
+        reading=star_measure.Reading("55", "final", same_way=True),
         now=deps.clock(),
     )
     assert outcome.status.change.improved is False
@@ -205,7 +206,7 @@ def test_new_project_bad_input(slack, fake_slack, deps, fields, block, error):
     assert error in answer["errors"][block]
     assert (
         star_projects.status(
-            db=deps.db, calendar=deps.calendar, slack_user_id="UBOB", now=deps.clock()
+            db=deps.db, calendar=deps.calendar, owner=person(deps.db, "UBOB"), now=deps.clock()
         )
         is None
     )
@@ -336,8 +337,8 @@ def test_what_projects_need_and_when(deps, framework):
         db=deps.db,
         calendar=calendar,
         now=at,
+        owner=person(deps.db, "UBOB"),
         request=star_projects.NewProject(
-            owner_slack_id="UBOB",
             title="T",
             kpi_name="K",
             higher_is_better=True,
@@ -349,17 +350,15 @@ def test_what_projects_need_and_when(deps, framework):
 
     def needs(day):
         moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=LONDON)
-        return [n.need for n in star_projects.needs_at(db=deps.db, calendar=calendar, now=moment)]
+        return [n.need for n in star_due.needs_at(db=deps.db, calendar=calendar, now=moment)]
 
     assert needs(datetime(2026, 11, 13)) == []  # 9 working days after the planned start
     assert needs(datetime(2026, 11, 16)) == ["baseline"]  # the 10th
-    star_projects.measure(
+    star_measure.measure(
         db=deps.db,
         calendar=calendar,
-        slack_user_id="UBOB",
-        value_text="5",
-        kind_text=None,
-        same_way=False,
+        owner=person(deps.db, "UBOB"),
+        reading=star_measure.Reading("5", None, same_way=False),
         now=at,
     )
     assert needs(datetime(2027, 1, 28)) == []

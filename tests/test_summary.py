@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.commend.give import CommendRequest, commend
-from bot.feedback import forms as fb
-from bot.star import projects as star_projects
+from bot.feedback import form as fb
+from bot.feedback import visits
+from bot.star import measure as star_measure
 from bot.summary.figures import summarise, top
 from storage.ladder import save_sheet
 from storage.models import LeaderScope
 from tests.conftest import LONDON
-from tests.factories import add_staff, start_star_project
+from tests.factories import add_staff, person, start_star_project
 
 NOW = datetime(2026, 9, 30, 10, 0, tzinfo=LONDON)  # a Wednesday; the September window is open
 DAY = timedelta(days=1)
@@ -26,7 +27,8 @@ def _commend(deps, author, recipients, value, public, at):
         framework=deps.framework,
         now=at,
         is_bot=lambda _: False,
-        request=CommendRequest(author, recipients, "Thank you!", value=value, public=public),
+        author=person(deps.db, author),
+        request=CommendRequest(recipients, "Thank you!", value=value, public=public),
     )
 
 
@@ -38,7 +40,7 @@ def _feedback(deps, observer, observee, standards, ratings, at):
         now=at,
         is_bot=lambda _: False,
         request=fb.FeedbackRequest(
-            subject=fb.Subject(observer, observee, at.date(), "lesson"),
+            subject=fb.Subject(person(deps.db, observer), observee, at.date(), "lesson"),
             standards=standards,
             ratings=ratings,
             strengths="Private words",
@@ -65,10 +67,10 @@ def week(deps, school, fake_slack):
     _feedback(deps, "UCAROL", "UBOB", ["ES1", "QC3"], {"ES1": "G*"}, NOW - 3 * DAY)
     _feedback(deps, "UAMIR", "UALICE", ["ES1"], {"ES1": "A"}, NOW - DAY)
     for observee, day in (("UBOB", "2026-09-14"), ("UALICE", "2026-09-24")):
-        fb.log_visit(
+        visits.log_visit(
             db=deps.db,
             calendar=deps.calendar,
-            observer_slack_id="UAMIR",
+            observer=person(deps.db, "UAMIR"),
             observee_slack_id=observee,
             visit_date=day,
             now=NOW - DAY,
@@ -77,13 +79,11 @@ def week(deps, school, fake_slack):
     for owner, later in (("UBOB", "12"), ("UALICE", "8")):
         start_star_project(deps, owner, date(2026, 9, 1), date(2026, 12, 1), NOW - 20 * DAY)
         for value, kind in (("10", None), (later, "interim")):
-            star_projects.measure(
+            star_measure.measure(
                 db=deps.db,
                 calendar=deps.calendar,
-                slack_user_id=owner,
-                value_text=value,
-                kind_text=kind,
-                same_way=False,
+                owner=person(deps.db, owner),
+                reading=star_measure.Reading(value, kind, same_way=False),
                 now=NOW - DAY,
             )
     with deps.db.session() as session:
@@ -161,7 +161,7 @@ def test_a_quiet_week(deps, school):
 def test_the_post_shows_counts_and_never_private_details(deps):
     import json
 
-    from bot.summary.figures import views
+    from bot.summary.post import post_context
     from messages import render
     from messages.limits import message_problems
 
@@ -172,16 +172,7 @@ def test_the_post_shows_counts_and_never_private_details(deps):
         school="Saltash Primary",
         now=NOW,
     )
-    post = render(
-        "summary",
-        scope="Saltash Primary",
-        quiet=summary.quiet,
-        start=summary.start,
-        end=summary.end,
-        zone="Europe/London",
-        checkpoint=summary.checkpoint,
-        schools=views(summary, deps.framework),
-    )
+    post = render("summary", **post_context(summary, deps.framework))
     assert message_problems(post) == []
     section = post["blocks"][2]["text"]["text"]
     assert section.splitlines() == [

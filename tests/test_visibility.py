@@ -9,9 +9,10 @@ import pytest
 from bot.core.calendar import SchoolCalendar
 from bot.core.errors import NotAllowed
 from bot.core.visibility import can_see
-from bot.feedback import forms as fb
+from bot.feedback import form as fb
+from bot.feedback import records as feedback_records
 from storage.models import LeaderScope, Role, Staff
-from tests.factories import add_staff
+from tests.factories import add_staff, person
 
 
 def _person(pk, school="Saltash Primary", appraiser=None, leader=None, active=True):
@@ -65,7 +66,9 @@ def feedback_given(database, framework, clock, school):
             now=clock(),
             is_bot=lambda _: False,
             request=fb.FeedbackRequest(
-                subject=fb.Subject(observer, "UBOB", date(2026, 11, 23), "lesson"),
+                subject=fb.Subject(
+                    person(database, observer), "UBOB", date(2026, 11, 23), "lesson"
+                ),
                 standards=["ES1"],
                 strengths=f"from {observer}",
             ),
@@ -95,8 +98,11 @@ def feedback_given(database, framework, clock, school):
     ],
 )
 def test_feedback_about_shows_each_role_what_it_may_see(database, framework, viewer, seen):
-    records = fb.feedback_about(
-        db=database, framework=framework, viewer_slack_id=viewer, subject_slack_id="UBOB"
+    records = feedback_records.feedback_about(
+        db=database,
+        framework=framework,
+        viewer=person(database, viewer),
+        subject=person(database, "UBOB"),
     )
     assert [r.strengths for r in records] == seen
 
@@ -107,6 +113,9 @@ def test_feedback_about_is_refused_to_others(database, framework, viewer):
     if viewer == "UHEAD_OF_NOTHING":
         add_staff(database, "Nadia", slack_user_id=viewer)  # a colleague, no role over Bob
     with pytest.raises(NotAllowed):
-        fb.feedback_about(
-            db=database, framework=framework, viewer_slack_id=viewer, subject_slack_id="UBOB"
+        feedback_records.feedback_about(
+            db=database,
+            framework=framework,
+            viewer=person(database, viewer),
+            subject=person(database, "UBOB"),
         )

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.core.errors import StaffroomError
 from bot.core.framework import SHEET_LEVELS, Framework
-from bot.ladder.sheets import sheet_of
+from bot.ladder.grid import sheet_of
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
 from storage.feedback import (

@@ -1,25 +1,25 @@
 """Commend a colleague (PRODUCT §2.2, seed 001 §2.7).
 
-`commend` validates a commendation, records it, and queues the messages it
-owes (recipients, their appraisers, the author, and the celebrations channel
-when the author chose to share) in one transaction.
+`commend` validates a commendation, records it, and queues the messages it owes
+(recipients, their appraisers, the author, and the celebrations channel when the
+author chose to share) in one transaction; or, `validate_only`, only validates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, overload
 
-from sqlmodel import Session
-
-from bot.core.errors import InvalidInput
+from bot.core.errors import InvalidInput, Problem, problem
 from bot.core.framework import Framework
-from bot.core.people import IsBot, acting_person, mention, not_on_roster_reason
+from bot.core.people import IsBot, mention, outsider_problem, refreshed
+from bot.core.usecase import unit_of_work
 from bot.outbox.queue import Delivery, enqueue
-from storage.commendations import add_commendation, count_received, recent_received
+from storage.commendations import add_commendation
 from storage.db import Database
 from storage.models import Commendation, Staff
-from storage.staff import staff_by_ids, staff_by_slack_id, staff_by_slack_ids
+from storage.staff import staff_by_ids, staff_by_slack_ids
 
 MAX_RECIPIENTS = 10
 MAX_MESSAGE = 3000
@@ -31,7 +31,6 @@ VALUE = "value"
 
 @dataclass(frozen=True)
 class CommendRequest:
-    author_slack_id: str
     recipient_slack_ids: list[str]
     message: str
     value: str | None = None
@@ -45,18 +44,45 @@ class CommendOutcome:
     outbox_ids: list[int]
 
 
-def check(*, db: Database, framework: Framework, request: CommendRequest, is_bot: IsBot) -> None:
-    """Raise what `commend` would refuse, reading only (for answering a form at once)."""
-    with db.read_session() as session:
-        _checked(session, framework, request, is_bot)
-
-
+@overload
 def commend(
-    *, db: Database, framework: Framework, request: CommendRequest, now: datetime, is_bot: IsBot
-) -> CommendOutcome:
+    *,
+    db: Database,
+    framework: Framework,
+    author: Staff,
+    request: CommendRequest,
+    now: datetime,
+    is_bot: IsBot,
+    validate_only: Literal[False] = False,
+) -> CommendOutcome: ...
+@overload
+def commend(
+    *,
+    db: Database,
+    framework: Framework,
+    author: Staff,
+    request: CommendRequest,
+    now: datetime,
+    is_bot: IsBot,
+    validate_only: Literal[True],
+) -> None: ...
+def commend(
+    *,
+    db: Database,
+    framework: Framework,
+    author: Staff,
+    request: CommendRequest,
+    now: datetime,
+    is_bot: IsBot,
+    validate_only: bool = False,
+) -> CommendOutcome | None:
     """Validate, record and queue the messages, all in one transaction."""
-    with db.session() as session:
-        author, recipients = _checked(session, framework, request, is_bot)
+    with unit_of_work(db, validate_only=validate_only) as session:
+        author = refreshed(session, author)
+        found = staff_by_slack_ids(session=session, slack_user_ids=request.recipient_slack_ids)
+        recipients = _validated(request, framework, author, found, is_bot)
+        if validate_only:
+            return None
         assert author.id is not None
         commendation = add_commendation(
             session=session,
@@ -78,48 +104,35 @@ def commend(
         return CommendOutcome(commendation_id=commendation.id, outbox_ids=outbox_ids)
 
 
-def _checked(
-    session: Session, framework: Framework, request: CommendRequest, is_bot: IsBot
-) -> tuple[Staff, list[Staff]]:
-    author = acting_person(session, request.author_slack_id)
-    found = staff_by_slack_ids(session=session, slack_user_ids=request.recipient_slack_ids)
-    return author, _validate(request, framework, author, found, is_bot)
-
-
-def _validate(
+def _validated(
     request: CommendRequest,
     framework: Framework,
     author: Staff,
     found: dict[str, Staff],
     is_bot: IsBot,
 ) -> list[Staff]:
-    errors: dict[str, str] = {}
+    errors: dict[str, Problem] = {}
     ids = list(dict.fromkeys(request.recipient_slack_ids))
     if request.other_mentions:
-        named = ", ".join(request.other_mentions)
-        errors[RECIPIENTS] = f"Commend people, not channels or groups ({named})."
+        errors[RECIPIENTS] = problem("commend.not_people", named=list(request.other_mentions))
     elif not ids:
-        errors[RECIPIENTS] = "Choose at least one colleague to commend."
+        errors[RECIPIENTS] = problem("commend.no_recipients")
     elif len(ids) > MAX_RECIPIENTS:
-        errors[RECIPIENTS] = (
-            f"You can commend up to {MAX_RECIPIENTS} people at once; you chose {len(ids)}."
-        )
-    elif request.author_slack_id in ids:
-        errors[RECIPIENTS] = "You can't commend yourself, but a colleague can!"
+        errors[RECIPIENTS] = problem("commend.too_many", limit=MAX_RECIPIENTS, chosen=len(ids))
+    elif author.slack_user_id in ids:
+        errors[RECIPIENTS] = problem("commend.yourself")
     else:
         outsiders = [uid for uid in ids if uid not in found or not found[uid].active]
         if outsiders:
-            errors[RECIPIENTS] = not_on_roster_reason(outsiders[0], is_bot, "commended")
+            errors[RECIPIENTS] = outsider_problem(outsiders[0], is_bot, "commend")
 
     message = request.message.strip()
     if not message:
-        errors[MESSAGE] = "Write a message to go with your commendation."
+        errors[MESSAGE] = problem("commend.no_message")
     elif len(message) > MAX_MESSAGE:
-        errors[MESSAGE] = (
-            f"Your message is {len(message)} characters; please keep it to {MAX_MESSAGE}."
-        )
+        errors[MESSAGE] = problem("commend.too_long", length=len(message), limit=MAX_MESSAGE)
     if request.value is not None and framework.value(request.value) is None:
-        errors[VALUE] = f"{request.value!r} is not one of the trust's values."
+        errors[VALUE] = problem("commend.unknown_value", value=request.value)
     if errors:
         raise InvalidInput(errors)
     return [found[uid] for uid in ids]
@@ -192,38 +205,3 @@ def _by_appraiser(recipients: list[Staff]) -> dict[int, list[Staff]]:
         if person.appraiser_id is not None:
             groups.setdefault(person.appraiser_id, []).append(person)
     return groups
-
-
-@dataclass(frozen=True)
-class ReceivedPraise:
-    author: str  # a Slack mention
-    message: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class PraiseSummary:
-    on_roster: bool
-    received_count: int = 0
-    recent: tuple[ReceivedPraise, ...] = ()
-
-
-def praise_for(*, db: Database, slack_user_id: str, limit: int = 5) -> PraiseSummary:
-    """What the App Home shows a person about the praise they have received."""
-    with db.read_session() as session:
-        person = staff_by_slack_id(session=session, slack_user_id=slack_user_id)
-        if person is None or person.id is None or not person.active:
-            return PraiseSummary(on_roster=False)
-        rows = recent_received(session=session, staff_id=person.id, limit=limit)
-        return PraiseSummary(
-            on_roster=True,
-            received_count=count_received(session=session, staff_id=person.id),
-            recent=tuple(
-                ReceivedPraise(
-                    author=f"<@{author}>" if author else "A colleague",
-                    message=item.message,
-                    created_at=item.created_at,
-                )
-                for item, author in rows
-            ),
-        )

@@ -1,10 +1,34 @@
-"""Domain errors: each carries a message fit to show to the person who caused it."""
+"""Errors staffroom expects and explains.
+
+A refusal says *why* as codes with data (`Problem`), never as English: the words
+live in `messages/templates/refusals/`, one file per feature, and are chosen in
+one place (`messages.refusals`). A refusal may carry several problems at once,
+each about one field of a form (or `GENERAL` when it is about no field).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+GENERAL = ""  # the field of a problem that is about no single field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why something was refused: `<feature>.<name>` and what the wording needs."""
+
+    code: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def problem(code: str, /, **data: Any) -> Problem:
+    return Problem(code, data)
+
 
 class StaffroomError(Exception):
-    """Base of every error staffroom expects and explains."""
+    """Base of every error staffroom expects and explains (to an admin, in one line)."""
 
 
 class ConfigError(StaffroomError):
@@ -23,21 +47,42 @@ class RosterError(StaffroomError):
         self.problems = problems
 
 
-class NotOnRoster(StaffroomError):
+class Refused(StaffroomError):
+    """Something a person asked for that staffroom will not do, and why."""
+
+    def __init__(self, problems: Mapping[str, Problem]) -> None:
+        super().__init__(*(p.code for p in problems.values()))
+        self.problems = dict(problems)
+
+    @property
+    def field_errors(self) -> dict[str, str]:
+        """Each field's problem, worded for the person."""
+        from messages.refusals import wording  # the one place refusals become words
+
+        return {name: wording(p) for name, p in self.problems.items()}
+
+    def __str__(self) -> str:
+        return " ".join(self.field_errors.values())
+
+
+class InvalidInput(Refused):
+    """Input a person gave is not acceptable; each problem is about one form field."""
+
+
+class NotAllowed(Refused):
+    """The person asked for something they may not see or do."""
+
+    def __init__(self, reason: Problem) -> None:
+        super().__init__({GENERAL: reason})
+
+
+class NotOnRoster(Refused):
     """The person acting is not on the staff roster."""
 
-
-class InvalidInput(StaffroomError):
-    """Input a person gave is not acceptable.
-
-    `field_errors` maps a form field to its message, so modals can show each
-    message beside its field; `str(error)` is one message for a command reply.
-    """
-
-    def __init__(self, field_errors: dict[str, str]) -> None:
-        super().__init__(" ".join(field_errors.values()))
-        self.field_errors = field_errors
+    def __init__(self) -> None:
+        super().__init__({GENERAL: problem("roster.not_on_roster")})
 
 
-class NotAllowed(StaffroomError):
-    """The person asked for something they may not see or do."""
+def invalid(field_name: str, code: str, /, **data: Any) -> InvalidInput:
+    """A refusal of one field's input."""
+    return InvalidInput({field_name: Problem(code, data)})

@@ -7,12 +7,13 @@ from datetime import date, datetime
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.framework import Framework
-from bot.core.people import acting_person, mention
-from bot.ladder.rules import open_window
-from bot.star.projects import needs_at
+from bot.core.people import mention
+from bot.ladder.windows import open_window
+from bot.star.due import needs_at
 from storage.db import Database
 from storage.feedback import open_visits_by
 from storage.ladder import sheets_of
+from storage.models import Staff
 from storage.staff import staff_by_ids
 from storage.star import current_project, evaluations_awaiting
 
@@ -52,16 +53,15 @@ def pending_for(
     db: Database,
     framework: Framework,
     calendar: SchoolCalendar,
-    slack_user_id: str,
+    person: Staff,
     now: datetime,
 ) -> Pending:
     today = calendar.today(now)
     year = AcademicYear.of(today).label
     pending = Pending()
+    assert person.id is not None
     with db.read_session() as session:
-        person = acting_person(session, slack_user_id)
-        assert person.id is not None
-        pending.reminders_muted = person.mute_nudges
+        pending.reminders_muted = (session.get(Staff, person.id) or person).mute_nudges
         window = open_window(framework, today)
         if window is not None:
             done = {
@@ -91,8 +91,6 @@ def pending_for(
         owners = staff_by_ids(session=session, ids=[p.owner_id for p in awaiting])
         pending.evaluations_to_confirm = [mention(owners[p.owner_id]) for p in awaiting]
     pending.star_needs = [
-        need.need
-        for need in needs_at(db=db, calendar=calendar, now=now)
-        if need.owner_id == person.id
+        need.need for need in needs_at(db=db, calendar=calendar, now=now, owner_id=person.id)
     ]
     return pending

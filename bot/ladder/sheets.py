@@ -9,49 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlmodel import Session
+from typing import Literal, overload
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
-from bot.core.errors import InvalidInput, NotAllowed
-from bot.core.framework import LADDER_CHECKPOINTS, LADDER_LEVELS, SHEET_LEVELS, Framework
-from bot.core.people import acting_person, active_appraiser, mention
+from bot.core.errors import NotAllowed, invalid, problem
+from bot.core.framework import LADDER_LEVELS, SHEET_LEVELS, Framework
+from bot.core.people import active_appraiser, on_roster, refreshed
+from bot.core.usecase import unit_of_work
 from bot.core.visibility import can_see
-from bot.ladder.rules import Gap, Rag, Sheet, Standing, Window, next_window, open_window, standing
+from bot.ladder.grid import TARGET_CHECKPOINT, Grid, grid_of, level_names, sheets
+from bot.ladder.rules import Gap, Sheet, Standing, standing
+from bot.ladder.windows import Window, next_window, open_window
 from bot.outbox.queue import Delivery, enqueue
 from storage.db import Database
-from storage.ladder import save_sheet, sheets_of, staff_without_sheet
-from storage.models import LadderSheet, Staff
-from storage.staff import staff_by_slack_id
+from storage.ladder import save_sheet, staff_without_sheet
+from storage.models import Staff
 
 TARGET = "target"
 WINDOW = "window"
-TARGET_CHECKPOINT = "sep"
-
-
-@dataclass(frozen=True)
-class GridRow:
-    level: int
-    name: str
-    cells: dict[str, list[Rag] | None]  # checkpoint key -> colours, None when not filled
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A person's sheets for one academic year, as the paper sheet lays them out."""
-
-    person: str
-    year: str
-    checkpoints: list[tuple[str, str]]  # (key, name)
-    rows: list[GridRow]
-    reached: dict[str, int]  # checkpoint key -> level reached
-    target: int | None
-    expected: int | None
-    standing: Standing | None  # of the latest sheet; never shown in channels
-
-    @property
-    def filled(self) -> bool:
-        return bool(self.reached)
 
 
 @dataclass(frozen=True)
@@ -64,22 +39,16 @@ class Start:
 
 
 def start(
-    *,
-    db: Database,
-    framework: Framework,
-    calendar: SchoolCalendar,
-    slack_user_id: str,
-    now: datetime,
+    *, db: Database, framework: Framework, calendar: SchoolCalendar, person: Staff, now: datetime
 ) -> Start:
     today = calendar.today(now)
     window = open_window(framework, today)
+    if window is not None:
+        return Start(window=window, upcoming=None, last_grid=None)
     with db.read_session() as session:
-        person = acting_person(session, slack_user_id)
-        if window is not None:
-            return Start(window=window, upcoming=None, last_grid=None)
-        sheets = _sheets(session, person)
-        last_year = sheets[-1].academic_year if sheets else None
-        grid = _grid(session, framework, person, last_year) if last_year else None
+        filled = sheets(session, person)
+        last_year = filled[-1].academic_year if filled else None
+        grid = grid_of(session, framework, person, last_year) if last_year else None
     return Start(window=None, upcoming=next_window(framework, today), last_grid=grid)
 
 
@@ -96,12 +65,7 @@ def check_window(
     window = open_window(framework, calendar.today(now))
     if window is None or window.checkpoint.key != checkpoint or window.year.label != year:
         started = next(c for c in framework.checkpoints if c.key == checkpoint)
-        raise InvalidInput(
-            {
-                WINDOW: f"The {started.name} checkpoint for {year} has closed, so "
-                "this sheet was not saved."
-            }
-        )
+        raise invalid(WINDOW, "ladder.window_closed", name=started.name, year=year)
     return window
 
 
@@ -109,69 +73,96 @@ def check_target(target: int | None, checkpoint: str) -> int | None:
     if checkpoint != TARGET_CHECKPOINT:
         return None
     if target is None or not 1 <= target <= LADDER_LEVELS:
-        raise InvalidInput({TARGET: f"Choose a level from 1 to {LADDER_LEVELS} to aim for."})
+        raise invalid(TARGET, "ladder.no_target", levels=LADDER_LEVELS)
     return target
 
 
+@dataclass(frozen=True)
+class Filled:
+    """A sheet as the person filled it, in the window it was started in."""
+
+    checkpoint: str
+    year: str
+    sheet: Sheet
+    target: int | None
+
+
+@overload
 def save(
     *,
     db: Database,
     framework: Framework,
     calendar: SchoolCalendar,
-    slack_user_id: str,
-    checkpoint: str,
-    year: str,
-    sheet: Sheet,
-    target: int | None,
+    person: Staff,
+    filled: Filled,
     now: datetime,
-) -> SaveOutcome:
+    validate_only: Literal[False] = False,
+) -> SaveOutcome: ...
+@overload
+def save(
+    *,
+    db: Database,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    person: Staff,
+    filled: Filled,
+    now: datetime,
+    validate_only: Literal[True],
+) -> None: ...
+def save(
+    *,
+    db: Database,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    person: Staff,
+    filled: Filled,
+    now: datetime,
+    validate_only: bool = False,
+) -> SaveOutcome | None:
     """Store the sheet, replacing one filled earlier in the same window, and queue the DMs."""
     window = check_window(
-        framework=framework, calendar=calendar, checkpoint=checkpoint, year=year, now=now
+        framework=framework,
+        calendar=calendar,
+        checkpoint=filled.checkpoint,
+        year=filled.year,
+        now=now,
     )
-    target = check_target(target, checkpoint)
-    with db.session() as session:
-        person = acting_person(session, slack_user_id)
+    target = check_target(filled.target, filled.checkpoint)
+    with unit_of_work(db, validate_only=validate_only) as session:
+        person = refreshed(session, person)
+        if validate_only:
+            return None
         assert person.id is not None
+        sheet = filled.sheet
         save_sheet(
             session=session,
             staff_id=person.id,
-            academic_year=year,
-            checkpoint=checkpoint,
+            academic_year=filled.year,
+            checkpoint=filled.checkpoint,
             gap=(sheet.gap.level, sheet.gap.index) if sheet.gap else None,
             level_reached=sheet.level_reached,
             target_level=target,
             now=now,
         )
-        grid = _grid(session, framework, person, year)
-        stamp = now.strftime("%Y%m%dT%H%M%S")
+        grid = grid_of(session, framework, person, filled.year)
         context = {
             "grid": grid,
             "checkpoint": window.checkpoint.name,
             "reached": sheet.level_reached,
-            "level_names": _level_names(framework),
+            "level_names": level_names(framework),
         }
-        deliveries = [
-            Delivery(
-                f"ladder:{person.id}:{year}:{checkpoint}:{stamp}:grid",
-                slack_user_id,
-                "ladder_saved",
-                context,
+        key = f"ladder:{person.id}:{filled.year}:{filled.checkpoint}:{now:%Y%m%dT%H%M%S}"
+        deliveries = []
+        if person.slack_user_id:
+            deliveries.append(
+                Delivery(f"{key}:grid", person.slack_user_id, "ladder_saved", context)
             )
-        ]
         appraiser = active_appraiser(session, person)
         if appraiser is not None and appraiser.slack_user_id:
             deliveries.append(
-                Delivery(
-                    f"ladder:{person.id}:{year}:{checkpoint}:{stamp}:appraiser",
-                    appraiser.slack_user_id,
-                    "ladder_appraiser",
-                    context,
-                )
+                Delivery(f"{key}:appraiser", appraiser.slack_user_id, "ladder_appraiser", context)
             )
-        return SaveOutcome(
-            grid=grid, outbox_ids=enqueue(session=session, deliveries=deliveries, now=now)
-        )
+        return SaveOutcome(grid, enqueue(session=session, deliveries=deliveries, now=now))
 
 
 def view(
@@ -179,81 +170,25 @@ def view(
     db: Database,
     framework: Framework,
     calendar: SchoolCalendar,
-    viewer_slack_id: str,
+    viewer: Staff,
     subject_slack_id: str,
     now: datetime,
 ) -> Grid:
     """A person's sheets this year, for them, their appraiser and their leaders only."""
     with db.read_session() as session:
-        viewer = acting_person(session, viewer_slack_id)
-        subject = staff_by_slack_id(session=session, slack_user_id=subject_slack_id)
-        if subject is None or not subject.active:
-            raise InvalidInput({"person": f"<@{subject_slack_id}> is not on the staff roster."})
+        subject = on_roster(session, subject_slack_id)
+        if subject is None:
+            raise invalid("person", "people.unknown", slack_id=subject_slack_id)
         if not can_see(viewer, subject):
-            raise NotAllowed(
-                "A ladder sheet is seen only by the person, their appraiser and "
-                "their school's leaders."
-            )
+            raise NotAllowed(problem("ladder.private"))
         year = AcademicYear.of(calendar.today(now)).label
-        return _grid(session, framework, subject, year)
+        return grid_of(session, framework, subject, year)
 
 
 def missing(*, db: Database, year: str, checkpoint: str) -> list[Staff]:
     """Who has not completed checkpoint `checkpoint` of academic year `year`."""
     with db.read_session() as session:
         return list(staff_without_sheet(session=session, academic_year=year, checkpoint=checkpoint))
-
-
-# --- shaping ------------------------------------------------------------------------
-
-
-def sheet_of(row: LadderSheet) -> Sheet:
-    gap = Gap(row.gap_level, row.gap_index) if row.gap_level and row.gap_index else None
-    return Sheet(gap=gap)
-
-
-def _sheets(session: Session, person: Staff) -> list[LadderSheet]:
-    assert person.id is not None
-    return list(sheets_of(session=session, staff_id=person.id))
-
-
-def _grid(session: Session, framework: Framework, person: Staff, year: str) -> Grid:
-    order = {key: position for position, key in enumerate(LADDER_CHECKPOINTS)}
-    sheets = sorted(
-        (s for s in _sheets(session, person) if s.academic_year == year),
-        key=lambda s: order.get(s.checkpoint, len(order)),
-    )
-    colours = {s.checkpoint: sheet_of(s).colours(framework) for s in sheets}
-    names = {c.key: c.name for c in framework.checkpoints}
-    rows = [
-        GridRow(
-            level=level.level,
-            name=level.name,
-            cells={
-                key: colours[key][level.level - 1] if key in colours else None
-                for key in LADDER_CHECKPOINTS
-            },
-        )
-        for level in framework.ladder[:SHEET_LEVELS]
-    ]
-    reached = {s.checkpoint: s.level_reached for s in sheets}
-    target = next((s.target_level for s in sheets if s.checkpoint == TARGET_CHECKPOINT), None)
-    expected = framework.expected_level(person.grade)
-    latest = sheets[-1].level_reached if sheets else None
-    return Grid(
-        person=mention(person),
-        year=year,
-        checkpoints=[(key, names[key]) for key in LADDER_CHECKPOINTS],
-        rows=rows,
-        reached=reached,
-        target=target,
-        expected=expected,
-        standing=standing(latest, expected) if latest is not None else None,
-    )
-
-
-def _level_names(framework: Framework) -> dict[int, str]:
-    return {level.level: level.name for level in framework.ladder}
 
 
 def level_answers_complete(answers: list[list[bool]]) -> bool:
@@ -273,9 +208,7 @@ class Preview:
     default_target: int
 
 
-def preview(*, db: Database, framework: Framework, slack_user_id: str, sheet: Sheet) -> Preview:
-    with db.read_session() as session:
-        person = acting_person(session, slack_user_id)
+def preview(*, framework: Framework, person: Staff, sheet: Sheet) -> Preview:
     expected = framework.expected_level(person.grade)
     gap = sheet.gap
     return Preview(

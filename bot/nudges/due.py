@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.framework import Framework
 from bot.core.people import mention
-from bot.feedback.forms import written_feedback_due_at
-from bot.ladder.rules import Window, ladder_windows
+from bot.feedback.due import written_feedback_due_at
+from bot.ladder.windows import Window, ladder_windows
 from bot.outbox.queue import Delivery
-from bot.star.projects import needs_at
+from bot.star.due import needs_at
 from storage.db import Database
 from storage.ladder import staff_without_sheet
 from storage.models import Staff

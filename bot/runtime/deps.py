@@ -30,6 +30,12 @@ class Deps:
     delivery_pool: Executor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="delivery")
     )
+    # What a request does after its ack (stores a form, answers a command) runs here,
+    # never on the threads that ack: a writer waiting for the database must not keep
+    # the next request from answering Slack within 3 s.
+    work_pool: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="work")
+    )
 
     @cached_property
     def calendar(self) -> SchoolCalendar:

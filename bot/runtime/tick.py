@@ -21,7 +21,7 @@ from bot.core.framework import Framework
 from bot.nudges.due import due_at
 from bot.outbox.queue import enqueue
 from bot.outbox.sender import deliver
-from bot.summary.figures import weekly_deliveries
+from bot.summary.weekly import weekly_deliveries
 from storage.db import Database
 from storage.outbox import held_count, outbox_size
 

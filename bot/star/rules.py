@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.core.errors import InvalidInput
+from bot.core.errors import invalid
 
 STAGES = {
     1: "Choose an idea",
@@ -24,6 +24,7 @@ STAGES = {
 EVALUATE_STAGE = 5
 SHARE_STAGE = 6
 VALUE = "value"
+STAGE = "stage"
 MAX_MAGNITUDE = 1e12
 
 
@@ -50,20 +51,18 @@ def parse_measurement(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise InvalidInput({VALUE: f"{text.strip()!r} is not a number."}) from None
+        raise invalid(VALUE, "star.not_a_number", text=text.strip()) from None
     if not math.isfinite(value) or cleaned.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise InvalidInput({VALUE: f"{text.strip()!r} is not a number."})
+        raise invalid(VALUE, "star.not_a_number", text=text.strip())
     if abs(value) > MAX_MAGNITUDE:
-        raise InvalidInput({VALUE: "That number is too large to be a measurement."})
+        raise invalid(VALUE, "star.too_large")
     return value
 
 
 def next_stage(stage: int, *, evaluated: bool) -> int:
     """The stage after `stage`; the last step, sharing, waits for the evaluation."""
     if stage >= SHARE_STAGE:
-        raise InvalidInput({"stage": "The project is at its last stage: sharing."})
+        raise invalid(STAGE, "star.last_stage")
     if stage == EVALUATE_STAGE and not evaluated:
-        raise InvalidInput(
-            {"stage": "Evaluate the project with your appraiser before moving on to sharing."}
-        )
+        raise invalid(STAGE, "star.evaluate_first")
     return stage + 1

@@ -13,18 +13,15 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
-from bot.core.errors import NotAllowed
-from bot.core.framework import Framework, normalise_grade
-from bot.core.people import acting_person
-from bot.ladder.rules import Window, ladder_windows, open_window
-from bot.outbox.queue import Delivery
-from messages.chart import weekly_chart
-from storage import summary as q
+from bot.core.errors import NotAllowed, problem
+from bot.core.framework import Framework
+from bot.ladder.windows import Window, ladder_windows, open_window
+from storage import summary as summary_queries
 from storage.db import Database
-from storage.models import LeaderScope
-from storage.outbox import message_by_key
+from storage.models import LeaderScope, Staff
 
 WEEK = timedelta(days=7)
+DAY = timedelta(days=1)
 CHART_WEEKS = 8
 TOP = 3
 PUBLIC_SHOWN = 3
@@ -81,21 +78,21 @@ class Summary:
     checkpoint: str | None  # the ladder checkpoint the completion figures are for
     schools: list[SchoolSummary]
     weeks: list[tuple[date, int, int]]  # (week starting, commendations, feedback), oldest first
+    commendations: int = 0  # this week in the whole scope, each counted once (not per school)
+    feedback: int = 0
 
     @property
     def quiet(self) -> bool:
         return all(s.this_week.quiet for s in self.schools)
 
 
-def scope_of(*, db: Database, slack_user_id: str) -> str | None:
+def scope_of(leader: Staff) -> str | None:
     """The school a leader may summarise, or None for a trust leader (NotAllowed otherwise)."""
-    with db.read_session() as session:
-        leader = acting_person(session, slack_user_id)
     if leader.leader is LeaderScope.TRUST:
         return None
     if leader.leader is LeaderScope.SCHOOL and leader.school.strip():
         return leader.school
-    raise NotAllowed("Only school and trust leaders can post summaries.")
+    raise NotAllowed(problem("summary.leaders_only"))
 
 
 def summarise(
@@ -110,14 +107,17 @@ def summarise(
     start = end - WEEK
     window = _ladder_window(framework, calendar.today(now))
     with db.read_session() as session:
-        names = [school] if school else q.schools(session=session)
+        names = [school] if school else summary_queries.schools(session=session)
         this_week = _figures(session, framework, calendar, school, start, end, window)
         last_week = _figures(session, framework, calendar, school, start - WEEK, start, window)
-        stages = q.star_stages(
+        stages = summary_queries.star_stages(
             session=session, academic_year=AcademicYear.of(calendar.today(now)).label, school=school
         )
         public = _public(session, school, start, end)
         weeks = _weeks(session, calendar, school, end)
+        commendations, _people = summary_queries.commendations_overall(
+            session=session, start=start, end=end, school=school
+        )
     return Summary(
         scope=school or framework.trust,
         start=start,
@@ -134,6 +134,8 @@ def summarise(
             for name in names
         ],
         weeks=weeks,
+        commendations=commendations,
+        feedback=sum(figures.feedback for figures in this_week.values()),
     )
 
 
@@ -166,54 +168,62 @@ def _figures(
     def of(name: str) -> Figures:
         return figures.setdefault(name, Figures())
 
-    for name, (count, people) in q.commendations(
+    for name, (count, people) in summary_queries.commendations(
         session=session, start=start, end=end, school=school
     ).items():
         of(name).commendations, of(name).people_praised = count, people
-    for name, counts in q.values(session=session, start=start, end=end, school=school).items():
+    for name, counts in summary_queries.values(
+        session=session, start=start, end=end, school=school
+    ).items():
         of(name).values = counts
-    for name, count in q.feedback_given(
+    for name, count in summary_queries.feedback_given(
         session=session, start=start, end=end, school=school
     ).items():
         of(name).feedback = count
-    first, last = calendar.today(start), calendar.today(end)
-    for name, count in q.visits(session=session, first=first, last=last, school=school).items():
+    # Visits are dated, not timed: the window's days are half-open, so that a visit on the
+    # day the window starts is counted in one week only.
+    first, before = calendar.today(start) + DAY, calendar.today(end) + DAY
+    for name, count in summary_queries.visits(
+        session=session, first=first, before=before, school=school
+    ).items():
         of(name).visits = count
-    for name, (standards, ratings) in q.standards_and_ratings(
+    for name, (standards, ratings) in summary_queries.standards_and_ratings(
         session=session, start=start, end=end, school=school
     ).items():
         of(name).standards, of(name).ratings = standards, ratings
-    for name, count in q.overdue_written(session=session, today=last, school=school).items():
+    today = calendar.today(end)
+    for name, count in summary_queries.overdue_written(
+        session=session, today=today, school=school
+    ).items():
         of(name).overdue_written = count
-    for name, (measured, improved) in q.kpis_measured(
+    for name, (measured, improved) in summary_queries.kpis_measured(
         session=session, start=start, end=end, school=school
     ).items():
         of(name).kpis_measured, of(name).kpis_improved = measured, improved
-    for name, count in q.active_staff(session=session, school=school).items():
+    for name, count in summary_queries.active_staff(session=session, school=school).items():
         of(name).staff = count
     if window is not None:
-        expected = {
-            normalise_grade(grade): row.level
-            for row in framework.expected_levels
-            for grade in row.grades
-        }
-        for name, (filled, below) in q.ladder(
+        for name, grade, reached, count in summary_queries.ladder_levels(
             session=session,
             academic_year=window.year.label,
             checkpoint=window.checkpoint.key,
             school=school,
-            expected_by_grade=expected,
-        ).items():
-            of(name).ladder_filled, of(name).below_expected = filled, below
+        ):
+            expected = framework.expected_level(grade)
+            of(name).ladder_filled += count
+            if expected is not None and reached < expected:
+                of(name).below_expected += count
     return figures
 
 
 def _public(
     session: Session, school: str | None, start: datetime, end: datetime
 ) -> dict[str, list[PublicPraise]]:
-    shared = q.public_commendations(session=session, start=start, end=end, school=school)
+    shared = summary_queries.public_commendations(
+        session=session, start=start, end=end, school=school
+    )
     ids = sorted({cid for rows in shared.values() for cid, _, _ in rows})
-    recipients = q.public_recipients(session=session, commendation_ids=ids)
+    recipients = summary_queries.public_recipients(session=session, commendation_ids=ids)
     return {
         name: [
             PublicPraise(
@@ -231,7 +241,7 @@ def _weeks(
     session: Session, calendar: SchoolCalendar, school: str | None, end: datetime
 ) -> list[tuple[date, int, int]]:
     windows = [(end - WEEK * (n + 1), end - WEEK * n) for n in reversed(range(CHART_WEEKS))]
-    counts = q.weekly_counts(session=session, weeks=windows, school=school)
+    counts = summary_queries.weekly_counts(session=session, weeks=windows, school=school)
     return [
         (calendar.today(start), praise, feedback)
         for (start, _), (praise, feedback) in zip(windows, counts, strict=True)
@@ -240,145 +250,3 @@ def _weeks(
 
 def top(counts: dict[str, int], n: int = TOP) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
-
-
-@dataclass(frozen=True)
-class Figure:
-    now: int
-    before: int
-
-
-@dataclass(frozen=True)
-class SchoolView:
-    """One school's lines of a summary post, ready to word."""
-
-    school: str
-    quiet: bool
-    commendations: Figure
-    people_praised: Figure
-    top_values: list[tuple[str, int]]
-    feedback: Figure
-    visits: Figure
-    top_standards: list[tuple[str, int]]
-    ratings: list[tuple[str, int]]
-    overdue_written: Figure
-    star_stages: list[tuple[int, int]]
-    kpis_measured: Figure
-    kpis_improved: Figure
-    ladder_percent: int | None
-    below_expected: Figure
-    public: list[PublicPraise]
-
-
-def views(summary: Summary, framework: Framework) -> list[SchoolView]:
-    """What each school's part of the post shows, busiest schools first for a trust."""
-    names = {v.code: v.name for v in framework.values}
-    shown = []
-    for s in summary.schools:
-        t, last = s.this_week, s.last_week
-        shown.append(
-            SchoolView(
-                school=s.school,
-                quiet=t.quiet,
-                commendations=Figure(t.commendations, last.commendations),
-                people_praised=Figure(t.people_praised, last.people_praised),
-                top_values=[(names.get(code, code), n) for code, n in top(t.values)],
-                feedback=Figure(t.feedback, last.feedback),
-                visits=Figure(t.visits, last.visits),
-                top_standards=top(t.standards),
-                ratings=[
-                    (r.code, t.ratings[r.code]) for r in framework.ratings if r.code in t.ratings
-                ],
-                overdue_written=Figure(t.overdue_written, last.overdue_written),
-                star_stages=sorted(s.star_stages.items()),
-                kpis_measured=Figure(t.kpis_measured, last.kpis_measured),
-                kpis_improved=Figure(t.kpis_improved, last.kpis_improved),
-                ladder_percent=t.ladder_percent,
-                below_expected=Figure(t.below_expected, last.below_expected),
-                public=s.public,
-            )
-        )
-    if len(shown) > 1:
-        shown.sort(key=lambda v: (v.quiet, -v.commendations.now - v.feedback.now, v.school))
-    return shown
-
-
-def post_context(summary: Summary, framework: Framework) -> dict[str, object]:
-    """What the summary template needs to word a post."""
-    return {
-        "scope": summary.scope,
-        "quiet": summary.quiet,
-        "start": summary.start,
-        "end": summary.end,
-        "zone": framework.timezone,
-        "checkpoint": summary.checkpoint,
-        "schools": views(summary, framework),
-    }
-
-
-def chart_title(summary: Summary) -> str:
-    return f"{summary.scope}: commendations and feedback, last {CHART_WEEKS} weeks"
-
-
-def chart_of(summary: Summary) -> bytes:
-    return weekly_chart(chart_title(summary), summary.weeks)
-
-
-def subscribe(*, db: Database, slack_user_id: str, channel_id: str, now: datetime) -> bool:
-    """Subscribe a channel to the leader's weekly summary; False if it already was."""
-    school = scope_of(db=db, slack_user_id=slack_user_id)
-    with db.session() as session:
-        leader = acting_person(session, slack_user_id)
-        assert leader.id is not None
-        return q.subscribe(
-            session=session, channel_id=channel_id, school=school, staff_id=leader.id, now=now
-        )
-
-
-def unsubscribe(*, db: Database, slack_user_id: str, channel_id: str) -> bool:
-    scope_of(db=db, slack_user_id=slack_user_id)
-    with db.session() as session:
-        return q.unsubscribe(session=session, channel_id=channel_id)
-
-
-def weekly_deliveries(
-    *, db: Database, framework: Framework, calendar: SchoolCalendar, now: datetime
-) -> list[Delivery]:
-    """This week's post for every subscribed channel, once its day and time have come."""
-    local = now.astimezone(framework.zone)
-    schedule = framework.weekly_summary
-    today = local.date()
-    if today.weekday() != schedule.weekday or local.time() < schedule.at:
-        return []
-    if not calendar.is_working_day(today):
-        return []
-    monday = today - timedelta(days=today.weekday())
-    with db.read_session() as session:
-        channels = q.subscriptions(session=session)
-        queued = {
-            s.channel_id
-            for s in channels
-            if message_by_key(session=session, key=_weekly_key(s.channel_id, monday)) is not None
-        }
-    deliveries = []
-    for subscription in channels:
-        if subscription.channel_id in queued:
-            continue  # summarised already this week: do not compute it again
-        summary = summarise(
-            db=db, framework=framework, calendar=calendar, school=subscription.school, now=now
-        )
-        deliveries.append(
-            Delivery(
-                key=_weekly_key(subscription.channel_id, monday),
-                channel=subscription.channel_id,
-                template="summary",
-                context=post_context(summary, framework),
-                chart=chart_of(summary),
-                chart_title=chart_title(summary),
-            )
-        )
-    return deliveries
-
-
-def _weekly_key(channel_id: str, monday: date) -> str:
-    return f"summary:{channel_id}:{monday.isoformat()}"

@@ -1,0 +1,275 @@
+"""The feedback form, step by step: who and where, the standards, then the words.
+
+Each step is checked as it is submitted; the last step validates everything again,
+stores the feedback, completes the day's open lesson visit and queues the DMs in
+one transaction (or, validate-only, checks and stores nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, overload
+
+from sqlmodel import Session
+
+from bot.core.calendar import SchoolCalendar
+from bot.core.errors import InvalidInput, Problem, problem
+from bot.core.framework import Framework, Standard, StandardSet
+from bot.core.people import IsBot, active_appraiser, colleague, refreshed
+from bot.core.usecase import unit_of_work
+from bot.feedback.records import FeedbackRecord, record_of
+from bot.feedback.rules import (
+    CONTEXT,
+    DETAIL,
+    DEVELOPMENT,
+    MAX_DETAIL,
+    NEXT_STEPS,
+    OBSERVED_ON,
+    OBSERVEE,
+    STRENGTHS,
+    checked_standards,
+    context_of,
+    date_problem,
+    rating_problems,
+    refuse_if,
+    standard_set_for,
+    text_problems,
+)
+from bot.outbox.queue import Delivery, enqueue
+from storage.db import Database
+from storage.feedback import add_feedback, open_visit_for
+from storage.models import Feedback, FeedbackContext, Staff, Visit
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who was seen, when and where: the first part of the form."""
+
+    observer: Staff
+    observee_slack_id: str | None
+    observed_on: date | None
+    context: str | None
+    context_detail: str = ""
+
+
+@dataclass(frozen=True)
+class FeedbackRequest:
+    subject: Subject
+    standards: list[str]
+    ratings: dict[str, str] = field(default_factory=dict)
+    strengths: str = ""
+    development: str = ""
+    next_steps: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedSubject:
+    observer: Staff
+    observee: Staff
+    observed_on: date
+    context: FeedbackContext
+    standard_set_key: str
+    standard_set: StandardSet
+
+
+@dataclass(frozen=True)
+class StandardGroup:
+    """Standards under one of the trust's values (label None: not under a value)."""
+
+    label: str | None
+    standards: list[Standard]
+
+
+@dataclass(frozen=True)
+class FeedbackOutcome:
+    feedback_id: int
+    visit_id: int | None
+    outbox_ids: list[int]
+
+
+def check_subject(
+    *,
+    db: Database,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    subject: Subject,
+    now: datetime,
+    is_bot: IsBot,
+) -> CheckedSubject:
+    """Step 1: a colleague, a day this academic year, where they were seen."""
+    with db.read_session() as session:
+        return _checked_subject(session, framework, calendar, subject, now, is_bot)
+
+
+def standard_groups(framework: Framework, standard_set: StandardSet) -> list[StandardGroup]:
+    """Step 2 offers the set's standards grouped under the value each code starts with."""
+    groups: dict[str | None, list[Standard]] = {}
+    for standard in standard_set.standards:
+        value = framework.value(standard.code[:1])
+        groups.setdefault(value.name if value else None, []).append(standard)
+    return [StandardGroup(label, standards) for label, standards in groups.items()]
+
+
+@overload
+def record_feedback(
+    *,
+    db: Database,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    request: FeedbackRequest,
+    now: datetime,
+    is_bot: IsBot,
+    validate_only: Literal[False] = False,
+) -> FeedbackOutcome: ...
+@overload
+def record_feedback(
+    *,
+    db: Database,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    request: FeedbackRequest,
+    now: datetime,
+    is_bot: IsBot,
+    validate_only: Literal[True],
+) -> None: ...
+def record_feedback(
+    *,
+    db: Database,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    request: FeedbackRequest,
+    now: datetime,
+    is_bot: IsBot,
+    validate_only: bool = False,
+) -> FeedbackOutcome | None:
+    """Step 3: validate, store, complete the day's open visit and queue the DMs."""
+    with unit_of_work(db, validate_only=validate_only) as session:
+        checked = _checked_subject(session, framework, calendar, request.subject, now, is_bot)
+        codes = checked_standards(checked.standard_set, request.standards)
+        refuse_if(
+            rating_problems(framework, codes, request.ratings)
+            | text_problems(
+                {
+                    STRENGTHS: request.strengths,
+                    DEVELOPMENT: request.development,
+                    NEXT_STEPS: request.next_steps,
+                }
+            )
+        )
+        if validate_only:
+            return None
+        return _record(session, framework, checked, codes, request, now)
+
+
+def _record(
+    session: Session,
+    framework: Framework,
+    checked: CheckedSubject,
+    codes: list[str],
+    request: FeedbackRequest,
+    now: datetime,
+) -> FeedbackOutcome:
+    assert checked.observer.id is not None and checked.observee.id is not None
+    feedback = add_feedback(
+        session=session,
+        feedback=Feedback(
+            observer_id=checked.observer.id,
+            observee_id=checked.observee.id,
+            observed_on=checked.observed_on,
+            context=checked.context,
+            context_detail=request.subject.context_detail.strip(),
+            standard_set=checked.standard_set_key,
+            strengths=request.strengths.strip(),
+            development=request.development.strip(),
+            next_steps=request.next_steps.strip(),
+            created_at=now,
+        ),
+        standards=[(code, request.ratings.get(code) or None) for code in codes],
+    )
+    visit = open_visit_for(
+        session=session,
+        observer_id=checked.observer.id,
+        observee_id=checked.observee.id,
+        visited_on=checked.observed_on,
+    )
+    if visit is not None:
+        visit.written_feedback_id = feedback.id
+        session.add(visit)
+    assert feedback.id is not None
+    record = record_of(session, framework, feedback)
+    appraiser = active_appraiser(session, checked.observee)
+    deliveries = _deliveries(record, checked, appraiser, visit)
+    return FeedbackOutcome(
+        feedback_id=feedback.id,
+        visit_id=visit.id if visit else None,
+        outbox_ids=enqueue(session=session, deliveries=deliveries, now=now),
+    )
+
+
+def _checked_subject(
+    session: Session,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    subject: Subject,
+    now: datetime,
+    is_bot: IsBot,
+) -> CheckedSubject:
+    observer = refreshed(session, subject.observer)
+    errors: dict[str, Problem] = {}
+    observee: Staff | None = None
+    try:
+        observee = colleague(
+            session,
+            subject.observee_slack_id,
+            observer,
+            is_bot,
+            field=OBSERVEE,
+            purpose="feedback",
+        )
+    except InvalidInput as error:
+        errors.update(error.problems)
+    date_error = date_problem(subject.observed_on, calendar.today(now), "feedback")
+    if date_error:
+        errors[OBSERVED_ON] = date_error
+    context = context_of(subject.context)
+    if context is None:
+        errors[CONTEXT] = problem("feedback.no_context")
+    if len(subject.context_detail.strip()) > MAX_DETAIL:
+        errors[DETAIL] = problem("feedback.detail_too_long", limit=MAX_DETAIL)
+    refuse_if(errors)
+    assert observee is not None and subject.observed_on is not None and context is not None
+    key = standard_set_for(framework, observee.role, context)
+    return CheckedSubject(
+        observer=observer,
+        observee=observee,
+        observed_on=subject.observed_on,
+        context=context,
+        standard_set_key=key,
+        standard_set=framework.standard_sets[key],
+    )
+
+
+def _deliveries(
+    record: FeedbackRecord, checked: CheckedSubject, appraiser: Staff | None, visit: Visit | None
+) -> list[Delivery]:
+    key = f"feedback:{record.feedback_id}"
+    context = {"feedback": record, "completes_visit": visit is not None}
+    deliveries = []
+    if checked.observee.slack_user_id:
+        deliveries.append(
+            Delivery(f"{key}:to", checked.observee.slack_user_id, "feedback_received", context)
+        )
+    if appraiser is not None and appraiser.slack_user_id and appraiser.id != checked.observer.id:
+        deliveries.append(
+            Delivery(
+                f"{key}:copy:{appraiser.id}", appraiser.slack_user_id, "feedback_copy", context
+            )
+        )
+    if checked.observer.slack_user_id:
+        deliveries.append(
+            Delivery(
+                f"{key}:confirm", checked.observer.slack_user_id, "feedback_confirmation", context
+            )
+        )
+    return deliveries

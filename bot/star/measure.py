@@ -1,0 +1,129 @@
+"""Measuring a STAR project's KPI: a baseline before, interims along the way, a final
+taken exactly like the baseline (PRODUCT §2.4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, overload
+
+from sqlmodel import Session
+
+from bot.core.calendar import SchoolCalendar
+from bot.core.errors import InvalidInput, invalid, problem
+from bot.core.people import refreshed
+from bot.core.usecase import unit_of_work
+from bot.star.rules import VALUE, parse_measurement
+from bot.star.view import Outcome, current, owned, told
+from storage.db import Database
+from storage.models import MeasurementKind, Staff, StarMeasurement, StarProject
+from storage.star import add_measurement, measurement_of_kind
+
+KIND, SAME_WAY = "kind", "same_way"
+
+
+class NeedsSameWay(InvalidInput):
+    """A final measurement must be confirmed as taken exactly like the baseline."""
+
+    def __init__(self, project_id: int, method: str) -> None:
+        super().__init__({SAME_WAY: problem("star.needs_same_way", method=method)})
+        self.project_id = project_id
+        self.method = method
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A measurement as the person gave it."""
+
+    value_text: str
+    kind_text: str | None
+    same_way: bool
+    project_id: int | None = None  # None: the owner's project this year
+
+
+@overload
+def measure(
+    *,
+    db: Database,
+    calendar: SchoolCalendar,
+    owner: Staff,
+    reading: Reading,
+    now: datetime,
+    notify: bool = False,
+    validate_only: Literal[False] = False,
+) -> Outcome: ...
+@overload
+def measure(
+    *,
+    db: Database,
+    calendar: SchoolCalendar,
+    owner: Staff,
+    reading: Reading,
+    now: datetime,
+    notify: bool = False,
+    validate_only: Literal[True],
+) -> None: ...
+def measure(
+    *,
+    db: Database,
+    calendar: SchoolCalendar,
+    owner: Staff,
+    reading: Reading,
+    now: datetime,
+    notify: bool = False,
+    validate_only: bool = False,
+) -> Outcome | None:
+    """Record a KPI measurement. Raises NeedsSameWay for a final not yet confirmed."""
+    with unit_of_work(db, validate_only=validate_only) as session:
+        owner = refreshed(session, owner)
+        project = (
+            owned(session, owner, reading.project_id)
+            if reading.project_id is not None
+            else current(session, calendar, owner, now)
+        )
+        if project is None:
+            raise invalid(VALUE, "star.no_project")
+        assert project.id is not None
+        value = parse_measurement(reading.value_text)
+        kind = _kind(session, project, reading.kind_text)
+        if kind is MeasurementKind.FINAL and not reading.same_way:
+            raise NeedsSameWay(project.id, project.kpi_method)
+        if validate_only:
+            return None
+        add_measurement(
+            session=session,
+            measurement=StarMeasurement(
+                project_id=project.id,
+                kind=kind,
+                value=value,
+                measured_on=calendar.today(now),
+                created_at=now,
+            ),
+        )
+        project.updated_at = now
+        session.add(project)
+        return told(session, calendar, project, owner, "measured" if notify else None, now)
+
+
+def _kind(session: Session, project: StarProject, kind_text: str | None) -> MeasurementKind:
+    assert project.id is not None
+    baseline = measurement_of_kind(
+        session=session, project_id=project.id, kind=MeasurementKind.BASELINE
+    )
+    if not kind_text:
+        return MeasurementKind.INTERIM if baseline else MeasurementKind.BASELINE
+    try:
+        kind = MeasurementKind(kind_text.strip().lower())
+    except ValueError:
+        raise invalid(KIND, "star.unknown_kind", kind=kind_text) from None
+    if kind is MeasurementKind.BASELINE and baseline is not None:
+        raise invalid(
+            KIND, "star.has_baseline", value=baseline.value, measured_on=baseline.measured_on
+        )
+    if kind is not MeasurementKind.BASELINE and baseline is None:
+        raise invalid(KIND, "star.baseline_first")
+    if kind is MeasurementKind.FINAL and measurement_of_kind(
+        session=session, project_id=project.id, kind=MeasurementKind.FINAL
+    ):
+        raise invalid(KIND, "star.has_final")
+    return kind

@@ -1,0 +1,81 @@
+"""What every listener is given, resolved once per request by middleware.
+
+`deps` (settings, framework, database, clock, pools), `answer` (the one way a
+refusal or failure reaches the person), `form` for a submitted view, and, for
+listeners that declare `on_roster`, the acting `person`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+
+from bot.core.errors import NotOnRoster
+from bot.core.people import person_by_slack_id
+from bot.outbox.sender import deliver
+from bot.runtime.deps import Deps
+from handlers.answers import Answerer, Surface
+from handlers.forms import FormSpec, ViewState
+
+
+def install(app: App, deps: Deps, forms: Mapping[str, FormSpec]) -> None:
+    """Give every listener its context, and answer every error through `Answerer`."""
+
+    @app.middleware
+    def give_context(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
+        # Bolt's own middleware verified the request's signature before this runs:
+        # nothing from a request that fails verification reaches `answer`.
+        context["deps"] = deps
+        surface = Surface.of(body)
+        context["answer"] = Answerer(
+            surface=surface,
+            client=context.client,
+            respond=context.respond,
+            forms=forms,
+            trust=deps.framework.trust,
+        )
+        if surface.kind == "view":
+            context["form"] = ViewState(surface.view)
+        next()
+
+    @app.error
+    def answer_error(error: Exception, context: BoltContext) -> BoltResponse | None:
+        answer = context.get("answer")
+        if not isinstance(answer, Answerer):  # the request was never verified: say nothing
+            return BoltResponse(status=401, body="")
+        acked = context.ack.response is not None if context.ack else False
+        return answer(error, acked=acked)
+
+
+def on_roster(context: BoltContext, next: Callable[[], None]) -> None:
+    """Listener middleware: the acting person as `person`, or NotOnRoster (answered once)."""
+    deps: Deps = context["deps"]
+    person = person_by_slack_id(deps.db, context.user_id or "")
+    if person is None:
+        raise NotOnRoster()
+    context["person"] = person
+    next()
+
+
+def after_ack(context: BoltContext, work: Callable[[], None]) -> None:
+    """Do `work` on the work pool; a refusal or failure in it reaches the person."""
+    deps: Deps = context["deps"]
+    answer: Answerer = context["answer"]
+
+    def run() -> None:
+        try:
+            work()
+        except Exception as error:
+            answer(error, acked=True)
+
+    deps.work_pool.submit(run)
+
+
+def send_soon(deps: Deps, client: WebClient, outbox_ids: list[int]) -> None:
+    """Deliver these outbox rows on the delivery pool; a tick retries anything not sent."""
+    deps.delivery_pool.submit(
+        deliver, db=deps.db, client=client, now=deps.clock(), only=list(outbox_ids)
+    )
