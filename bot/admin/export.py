@@ -1,13 +1,14 @@
-"""A person's whole record as JSON (PRODUCT §3.5): a data-subject access request."""
+"""A person's whole record (PRODUCT §3.5, shaped by bot.admin.export_model): the answer
+to a data-subject access request."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.admin import export_model as model
 from bot.core.errors import StaffroomError
 from bot.core.framework import SHEET_LEVELS, Framework
 from bot.ladder.grid import sheet_of
@@ -34,7 +35,7 @@ from storage.staff import staff_by_email, staff_by_ids
 from storage.star import measurements_of, projects_of
 
 
-def export_person(*, db: Database, framework: Framework, email: str) -> dict[str, Any]:
+def export_person(*, db: Database, framework: Framework, email: str) -> model.PersonExport:
     with db.read_session() as session:
         person = staff_by_email(session=session, email=email)
         if person is None or person.id is None:
@@ -65,7 +66,7 @@ class _Export:
             session=session,
             ids=[v.written_feedback_id for v in self.visits if v.written_feedback_id],
         )
-        self.written_at = {fid: _iso(f.created_at) for fid, f in written.items()}
+        self.written_at = {fid: f.created_at for fid, f in written.items()}
         self.people = staff_by_ids(session=session, ids=self._people_named(feedback))
         self.sheets = sheets_of(session=session, staff_id=person.id)
         self.projects = projects_of(session=session, owner_id=person.id)
@@ -84,38 +85,41 @@ class _Export:
     def email_of(self, staff_id: int | None) -> str | None:
         return self.people[staff_id].email if staff_id in self.people else None
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> model.PersonExport:
         person = self.person
-        return {
-            "staff": {
-                "email": person.email,
-                "name": person.name,
-                "school": person.school,
-                "role": person.role.value,
-                "grade": person.grade,
-                "appraiser_email": self.email_of(person.appraiser_id),
-                "slack_user_id": person.slack_user_id,
-            },
-            "commendations_given": [
-                {"to": self.email_of(to), **self._commendation(c)}
+        return model.PersonExport(
+            staff=model.StaffRecord(
+                email=person.email,
+                name=person.name,
+                school=person.school,
+                role=person.role.value,
+                grade=person.grade,
+                appraiser_email=self.email_of(person.appraiser_id),
+                slack_user_id=person.slack_user_id,
+            ),
+            commendations_given=[
+                model.CommendationGiven(to=self.email_of(to), **self._commendation(c))
                 for c in self.given
                 for to in self.recipients[c.id or 0]
             ],
-            "commendations_received": [
-                {"from": self.email_of(c.author_id), **self._commendation(c)} for c in self.received
+            commendations_received=[
+                model.CommendationReceived(
+                    from_=self.email_of(c.author_id), **self._commendation(c)
+                )
+                for c in self.received
             ],
-            "feedback_given": [
-                {"observee": self.email_of(f.observee_id), **self._feedback(f)}
+            feedback_given=[
+                model.FeedbackGiven(observee=self.email_of(f.observee_id), **self._feedback(f))
                 for f in self.feedback_given
             ],
-            "feedback_received": [
-                {"observer": self.email_of(f.observer_id), **self._feedback(f)}
+            feedback_received=[
+                model.FeedbackReceived(observer=self.email_of(f.observer_id), **self._feedback(f))
                 for f in self.feedback_received
             ],
-            "visits": [self._visit(v) for v in self.visits],
-            "star_projects": [self._project(p) for p in self.projects],
-            "ladder": [self._sheet(s) for s in self.sheets],
-        }
+            visits=[self._visit(v) for v in self.visits],
+            star_projects=[self._project(p) for p in self.projects],
+            ladder=[self._sheet(s) for s in self.sheets],
+        )
 
     def _commendation(self, c: Commendation) -> dict[str, Any]:
         value = self.framework.value(c.value) if c.value else None
@@ -123,13 +127,13 @@ class _Export:
             "message": c.message,
             "value": value.name if value else c.value,
             "public": c.public,
-            "created_at": _iso(c.created_at),
+            "created_at": c.created_at,
         }
 
     def _feedback(self, f: Feedback) -> dict[str, Any]:
         rows: list[FeedbackStandard] = self.standards[f.id or 0]
         return {
-            "observed_on": f.observed_on.isoformat(),
+            "observed_on": f.observed_on,
             "context": f.context.value,
             "context_detail": f.context_detail,
             "standards": [row.code for row in rows],
@@ -137,56 +141,52 @@ class _Export:
             "strengths": f.strengths,
             "development": f.development,
             "next_steps": f.next_steps,
-            "created_at": _iso(f.created_at),
+            "created_at": f.created_at,
         }
 
-    def _visit(self, v: Visit) -> dict[str, Any]:
-        return {
-            "observer": self.email_of(v.observer_id),
-            "observee": self.email_of(v.observee_id),
-            "visited_on": v.visited_on.isoformat(),
-            "verbal_due": v.verbal_due.isoformat(),
-            "written_due": v.written_due.isoformat(),
-            "verbal_given_at": _iso(v.verbal_given_at) if v.verbal_given_at else None,
-            "written_feedback_at": self.written_at.get(v.written_feedback_id or 0),
-        }
+    def _visit(self, v: Visit) -> model.VisitRecord:
+        return model.VisitRecord(
+            observer=self.email_of(v.observer_id),
+            observee=self.email_of(v.observee_id),
+            visited_on=v.visited_on,
+            verbal_due=v.verbal_due,
+            written_due=v.written_due,
+            verbal_given_at=v.verbal_given_at,
+            written_feedback_at=self.written_at.get(v.written_feedback_id or 0),
+        )
 
-    def _project(self, project: StarProject) -> dict[str, Any]:
-        return {
-            "academic_year": project.academic_year,
-            "title": project.title,
-            "stage": project.stage,
-            "kpi": {
-                "name": project.kpi_name,
-                "unit": project.kpi_unit,
-                "higher_is_better": project.higher_is_better,
-            },
-            "measurements": [
-                {"kind": m.kind.value, "value": m.value, "measured_on": m.measured_on.isoformat()}
+    def _project(self, project: StarProject) -> model.StarProjectRecord:
+        return model.StarProjectRecord(
+            academic_year=project.academic_year,
+            title=project.title,
+            stage=project.stage,
+            kpi=model.Kpi(
+                name=project.kpi_name,
+                unit=project.kpi_unit,
+                higher_is_better=project.higher_is_better,
+            ),
+            measurements=[
+                model.Measurement(kind=m.kind.value, value=m.value, measured_on=m.measured_on)
                 for m in self.measurements[project.id or 0]
             ],
-            "evaluated": project.evaluated_at is not None,
-        }
+            evaluated=project.evaluated_at is not None,
+        )
 
-    def _sheet(self, row: LadderSheet) -> dict[str, Any]:
+    def _sheet(self, row: LadderSheet) -> model.LadderRecord:
         colours = sheet_of(row).colours(self.framework)
-        return {
-            "academic_year": row.academic_year,
-            "checkpoint": row.checkpoint,
-            "target_level": row.target_level,
-            "level_reached": row.level_reached,
-            "statements": [
-                {
-                    "level": level.level,
-                    "index": index,
-                    "text": text,
-                    "rag": colours[level.level - 1][index - 1],
-                }
+        return model.LadderRecord(
+            academic_year=row.academic_year,
+            checkpoint=row.checkpoint,
+            target_level=row.target_level,
+            level_reached=row.level_reached,
+            statements=[
+                model.Statement(
+                    level=level.level,
+                    index=index,
+                    text=text,
+                    rag=colours[level.level - 1][index - 1],
+                )
                 for level in self.framework.ladder[:SHEET_LEVELS]
                 for index, text in enumerate(level.statements, 1)
             ],
-        }
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+        )

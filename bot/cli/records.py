@@ -27,7 +27,7 @@ def export_record(args: argparse.Namespace) -> int:
 
     _settings, framework, db = start(Mode.OFFLINE)
     record = export_person(db=db, framework=framework, email=args.email)
-    print(json.dumps(record, indent=2, ensure_ascii=False))
+    print(json.dumps(record.as_json(), indent=2, ensure_ascii=False))
     return 0
 
 

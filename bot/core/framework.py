@@ -28,8 +28,9 @@ from pydantic import (
 )
 
 from bot.core.errors import FrameworkError
+from storage.models import Role
 
-ROLES = ("teacher", "ta", "support", "leader", "governor")
+ROLES = tuple(role.value for role in Role)  # the roster's roles (PRODUCT §3.4), one list
 LADDER_LEVELS = 10
 SHEET_LEVELS = 8
 LADDER_CHECKPOINTS = ("sep", "mid", "jul")  # the ragging sheet's three columns

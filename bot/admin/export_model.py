@@ -1,0 +1,141 @@
+"""The export's shape (PRODUCT §3.5) as typed models: other tools rely on it, so it is
+published as a JSON Schema (docs/export.schema.json) that a test keeps in step."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+# ISO 8601 with the offset written out (2026-11-23T10:30:00+00:00), as the contract shows.
+Moment = Annotated[
+    datetime,
+    PlainSerializer(lambda moment: moment.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class StaffRecord(_Shape):
+    email: str
+    name: str
+    school: str
+    role: str
+    grade: str
+    appraiser_email: str | None
+    slack_user_id: str | None
+
+
+class Commendation(_Shape):
+    message: str
+    value: str | None
+    public: bool
+    created_at: Moment
+
+
+class CommendationGiven(Commendation):
+    to: str | None
+
+
+class CommendationReceived(Commendation):
+    from_: str | None = Field(alias="from")
+
+
+class Feedback(_Shape):
+    observed_on: date
+    context: str
+    context_detail: str
+    standards: list[str]
+    ratings: dict[str, str]
+    strengths: str
+    development: str
+    next_steps: str
+    created_at: Moment
+
+
+class FeedbackGiven(Feedback):
+    observee: str | None
+
+
+class FeedbackReceived(Feedback):
+    observer: str | None
+
+
+class VisitRecord(_Shape):
+    observer: str | None
+    observee: str | None
+    visited_on: date
+    verbal_due: date
+    written_due: date
+    verbal_given_at: Moment | None
+    written_feedback_at: Moment | None
+
+
+class Kpi(_Shape):
+    name: str
+    unit: str
+    higher_is_better: bool
+
+
+class Measurement(_Shape):
+    kind: Literal["baseline", "interim", "final"]
+    value: float
+    measured_on: date
+
+
+class StarProjectRecord(_Shape):
+    academic_year: str
+    title: str
+    stage: int
+    kpi: Kpi
+    measurements: list[Measurement]
+    evaluated: bool
+
+
+class Statement(_Shape):
+    level: int
+    index: int
+    text: str
+    rag: Literal["green", "amber", "blank"]
+
+
+class LadderRecord(_Shape):
+    academic_year: str
+    checkpoint: str
+    target_level: int | None
+    level_reached: int
+    statements: list[Statement]
+
+
+class PersonExport(_Shape):
+    """A person's whole record: the answer to a data-subject access request."""
+
+    staff: StaffRecord
+    commendations_given: list[CommendationGiven]
+    commendations_received: list[CommendationReceived]
+    feedback_given: list[FeedbackGiven]
+    feedback_received: list[FeedbackReceived]
+    visits: list[VisitRecord]
+    star_projects: list[StarProjectRecord]
+    ladder: list[LadderRecord]
+
+    def as_json(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def json_schema() -> dict[str, object]:
+    """The export's JSON Schema, as published in docs/export.schema.json."""
+    schema = PersonExport.model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "staffroom export"
+    return schema
+
+
+if __name__ == "__main__":  # python -m bot.admin.export_model > docs/export.schema.json
+    import json
+
+    print(json.dumps(json_schema(), indent=2, sort_keys=True))
