@@ -154,7 +154,10 @@ def test_limits_checker_catches_what_slack_would_refuse():
         "text": "x",
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "y" * 3001}}],
     }
-    assert message_problems(long_section) == ["block 0 (section): text 3001 chars (> 3000)"]
+    # The wording is slack_sdk's own (its models validate Block Kit): one problem, this one.
+    assert message_problems(long_section) == [
+        "block 0 (section): text attribute cannot exceed 3000 characters"
+    ]
     eleven = {
         "type": "modal",
         "title": {"type": "plain_text", "text": "A title that is far too long"},
@@ -200,9 +203,9 @@ def test_limits_checker_catches_what_slack_would_refuse():
             }
         ],
     }
+    # slack_sdk's models stop at a block's first problem: the label here.
     assert view_problems(long_label) == [
-        "block 0 (input): label over 2000",
-        "block 0 (input): option value over 75",
+        "block 0 (input): label attribute cannot exceed 2000 characters"
     ]
 
 
