@@ -413,7 +413,6 @@ def _biggest_status(stage=5, evaluated=False):
         title="t" * 150,
         academic_year="2026-27",
         stage=stage,
-        stage_name="Evaluate",
         kpi_name="k" * 150,
         kpi_unit="u" * 30,
         higher_is_better=False,

@@ -13,14 +13,6 @@ from dataclasses import dataclass
 
 from bot.core.errors import invalid
 
-STAGES = {
-    1: "Choose an idea",
-    2: "Research",
-    3: "Plan",
-    4: "Try it out",
-    5: "Evaluate",
-    6: "Share",
-}
 EVALUATE_STAGE = 5
 SHARE_STAGE = 6
 VALUE = "value"

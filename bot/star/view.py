@@ -12,7 +12,7 @@ from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, problem
 from bot.core.people import mention
 from bot.outbox.queue import Delivery, enqueue
-from bot.star.rules import STAGES, Change, kpi_change
+from bot.star.rules import Change, kpi_change
 from storage.models import MeasurementKind, Staff, StarProject
 from storage.staff import staff_by_ids
 from storage.star import current_project, measurements_of, notes_of, project_by_id
@@ -44,7 +44,6 @@ class Status:
     title: str
     academic_year: str
     stage: int
-    stage_name: str
     kpi_name: str
     kpi_unit: str
     higher_is_better: bool
@@ -56,7 +55,6 @@ class Status:
     learned: str
     would_share: bool | None
     notes: list[NoteView] = field(default_factory=list)  # the newest few, newest first
-    stages: dict[int, str] = field(default_factory=lambda: dict(STAGES))
 
     @property
     def has_baseline(self) -> bool:
@@ -88,7 +86,6 @@ def status_of(session: Session, calendar: SchoolCalendar, project: StarProject) 
         title=project.title,
         academic_year=project.academic_year,
         stage=project.stage,
-        stage_name=STAGES[project.stage],
         kpi_name=project.kpi_name,
         kpi_unit=project.kpi_unit,
         higher_is_better=project.higher_is_better,
