@@ -11,12 +11,12 @@ from bot.commend.give import (
     MESSAGE,
     RECIPIENTS,
     VALUE,
+    Commend,
     CommendRequest,
-    commend,
 )
 from bot.core.mentions import parse_command_text
 from bot.runtime.deps import Deps
-from handlers.context import after_ack, on_roster, send_soon
+from handlers.context import after_ack, on_roster, send_soon, store_after_ack
 from handlers.forms import FormSpec, ViewState
 from handlers.slack_users import bots_among
 from messages import render
@@ -73,23 +73,17 @@ def commend_submitted(
         value=form.choice(CommendIds.VALUE_BLOCK),
         public=form.ticked(CommendIds.SHARE_BLOCK),
     )
-    # The form's errors must come back in the ack: checked by reading (which never
-    # waits for a writer), answered, then stored.
-    commend(
-        db=deps.db,
-        framework=deps.framework,
-        author=person,
-        request=request,
-        now=deps.clock(),
-        is_bot=bots_among(client, deps.db, request.recipient_slack_ids),
-        validate_only=True,
-    )
-    ack()
-    after_ack(context, lambda: _commend(deps, client, person, request))
+    store_after_ack(ack, context, client, _commend_use_case(deps, client, person, request))
 
 
 def _commend(deps: Deps, client: WebClient, author: Staff, request: CommendRequest) -> None:
-    outcome = commend(
+    send_soon(deps, client, _commend_use_case(deps, client, author, request)().outbox_ids)
+
+
+def _commend_use_case(
+    deps: Deps, client: WebClient, author: Staff, request: CommendRequest
+) -> Commend:
+    return Commend(
         db=deps.db,
         framework=deps.framework,
         author=author,
@@ -97,7 +91,6 @@ def _commend(deps: Deps, client: WebClient, author: Staff, request: CommendReque
         now=deps.clock(),
         is_bot=bots_among(client, deps.db, request.recipient_slack_ids),
     )
-    send_soon(deps, client, outcome.outbox_ids)
 
 
 def _modal(deps: Deps) -> dict[str, object]:

@@ -8,13 +8,14 @@ listeners that declare `on_roster`, the acting `person`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot.core.errors import NotOnRoster
 from bot.core.people import person_by_slack_id
+from bot.core.usecase import UseCase
 from bot.outbox.sender import deliver
 from bot.runtime.deps import Deps
 from handlers.answers import Answerer, Surface
@@ -72,6 +73,24 @@ def after_ack(context: BoltContext, work: Callable[[], None]) -> None:
             answer(error, acked=True)
 
     deps.work_pool.submit(run)
+
+
+class Queued(Protocol):
+    """What a use-case that owes messages returns."""
+
+    @property
+    def outbox_ids(self) -> list[int]: ...
+
+
+def store_after_ack(
+    ack: Ack, context: BoltContext, client: WebClient, use_case: UseCase[Queued]
+) -> None:
+    """A form's submission: validated before the ack (errors go beside the fields),
+    stored after it, and the messages it owes sent."""
+    use_case.validate()
+    ack()
+    deps: Deps = context["deps"]
+    after_ack(context, lambda: send_soon(deps, client, use_case().outbox_ids))
 
 
 def send_soon(deps: Deps, client: WebClient, outbox_ids: list[int]) -> None:

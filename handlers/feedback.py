@@ -15,7 +15,7 @@ from bot.core.mentions import parse_command_text
 from bot.feedback import form as fb
 from bot.feedback import rules, visits
 from bot.runtime.deps import Deps
-from handlers.context import after_ack, on_roster, send_soon
+from handlers.context import after_ack, on_roster, send_soon, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, stale
 from handlers.slack_users import bots_among
 from messages import render
@@ -169,17 +169,15 @@ def write_submitted(
         development=form.text(FeedbackIds.DEVELOPMENT_BLOCK),
         next_steps=form.text(FeedbackIds.NEXT_STEPS_BLOCK),
     )
-    arguments: dict[str, Any] = {
-        "db": deps.db,
-        "framework": deps.framework,
-        "calendar": deps.calendar,
-        "request": request,
-        "now": deps.clock(),  # checked and stored as of the moment the form was sent
-        "is_bot": bots_among(client, deps.db, [draft.observee]),
-    }
-    fb.record_feedback(validate_only=True, **arguments)
-    ack()
-    after_ack(context, lambda: send_soon(deps, client, fb.record_feedback(**arguments).outbox_ids))
+    record = fb.RecordFeedback(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        request=request,
+        now=deps.clock(),  # checked and stored as of the moment the form was sent
+        is_bot=bots_among(client, deps.db, [draft.observee]),
+    )
+    store_after_ack(ack, context, client, record)
 
 
 # --- the visit message's buttons -------------------------------------------------------------

@@ -16,7 +16,7 @@ from bot.ladder import sheets
 from bot.ladder.grid import TARGET_CHECKPOINT, level_names
 from bot.ladder.rules import sheet_from_answers
 from bot.runtime.deps import Deps
-from handlers.context import after_ack, on_roster, send_soon
+from handlers.context import on_roster, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, stale
 from messages import render
 from messages.ids import LadderIds
@@ -106,24 +106,21 @@ def finish_submitted(
         sheet=sheet_from_answers(progress.answers),
         target=int(chosen) if chosen and chosen.isdigit() else None,
     )
-    arguments: dict[str, Any] = {
-        "db": deps.db,
-        "framework": deps.framework,
-        "calendar": deps.calendar,
-        "person": person,
-        "filled": filled,
-        "now": deps.clock(),  # the window is judged as the form was sent
-    }
+    save = sheets.SaveSheet(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        person=person,
+        filled=filled,
+        now=deps.clock(),  # the window is judged as the form was sent
+    )
     try:
-        sheets.save(validate_only=True, **arguments)
+        store_after_ack(ack, context, client, save)
     except InvalidInput as error:
         if sheets.WINDOW not in error.problems:
             raise
         # The window closed while the sheet was open: the form cannot be put right.
         ack(response_action="update", view=render("notice_modal", text=str(error)))
-        return
-    ack()
-    after_ack(context, lambda: send_soon(deps, client, sheets.save(**arguments).outbox_ids))
 
 
 def _begin(deps: Deps, client: WebClient, respond: Respond, person: Staff, trigger_id: str) -> None:

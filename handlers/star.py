@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.runtime.deps import Deps
 from bot.star import evaluation, measure, projects
-from handlers.context import after_ack, on_roster, send_soon
+from handlers.context import after_ack, on_roster, send_soon, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, stale
 from messages import render
 from messages.ids import StarIds
@@ -123,9 +123,9 @@ def _measure_by_command(
     deps: Deps, respond: Respond, owner: Staff, reading: measure.Reading
 ) -> None:
     try:
-        outcome = measure.measure(
+        outcome = measure.Measure(
             db=deps.db, calendar=deps.calendar, owner=owner, reading=reading, now=deps.clock()
-        )
+        )()
     except measure.NeedsSameWay as question:
         choice = FinalChoice(project=question.project_id, value=reading.value_text)
         respond(
@@ -161,16 +161,10 @@ def new_submitted(
         planned_end=form.day(StarIds.END_BLOCK),
         baseline=form.text(StarIds.BASELINE_BLOCK),
     )
-    arguments: dict[str, Any] = {
-        "db": deps.db,
-        "calendar": deps.calendar,
-        "owner": person,
-        "request": request,
-        "now": deps.clock(),
-    }
-    projects.create(validate_only=True, **arguments)
-    ack()
-    after_ack(context, lambda: send_soon(deps, client, projects.create(**arguments).outbox_ids))
+    start = projects.StartProject(
+        db=deps.db, calendar=deps.calendar, owner=person, request=request, now=deps.clock()
+    )
+    store_after_ack(ack, context, client, start)
 
 
 def note_submitted(
@@ -182,17 +176,15 @@ def note_submitted(
     client: WebClient,
     context: BoltContext,
 ) -> None:
-    arguments: dict[str, Any] = {
-        "db": deps.db,
-        "calendar": deps.calendar,
-        "owner": person,
-        "now": deps.clock(),
-        "project_id": _project_of(view),
-        "text": form.text(StarIds.NOTE_BLOCK),
-    }
-    projects.note(validate_only=True, **arguments)
-    ack()
-    after_ack(context, lambda: send_soon(deps, client, projects.note(**arguments).outbox_ids))
+    note = projects.AddNote(
+        db=deps.db,
+        calendar=deps.calendar,
+        owner=person,
+        project_id=_project_of(view),
+        text=form.text(StarIds.NOTE_BLOCK),
+        now=deps.clock(),
+    )
+    store_after_ack(ack, context, client, note)
 
 
 def measure_submitted(
@@ -210,19 +202,15 @@ def measure_submitted(
         same_way=form.ticked(StarIds.SAME_WAY_BLOCK),
         project_id=_project_of(view),
     )
-    arguments: dict[str, Any] = {
-        "db": deps.db,
-        "calendar": deps.calendar,
-        "owner": person,
-        "reading": reading,
-        "now": deps.clock(),
-    }
-    measure.measure(validate_only=True, **arguments)
-    ack()
-    after_ack(
-        context,
-        lambda: send_soon(deps, client, measure.measure(notify=True, **arguments).outbox_ids),
+    record = measure.Measure(
+        db=deps.db,
+        calendar=deps.calendar,
+        owner=person,
+        reading=reading,
+        now=deps.clock(),
+        notify=True,
     )
+    store_after_ack(ack, context, client, record)
 
 
 def evaluate_submitted(
@@ -239,16 +227,10 @@ def evaluate_submitted(
         learned=form.text(StarIds.LEARNED_BLOCK),
         would_share=_yes_no(form.choice(StarIds.WOULD_SHARE_BLOCK), yes="yes"),
     )
-    arguments: dict[str, Any] = {
-        "db": deps.db,
-        "calendar": deps.calendar,
-        "owner": person,
-        "evaluation": written,
-        "now": deps.clock(),
-    }
-    evaluation.evaluate(validate_only=True, **arguments)
-    ack()
-    after_ack(context, lambda: send_soon(deps, client, evaluation.evaluate(**arguments).outbox_ids))
+    evaluate = evaluation.Evaluate(
+        db=deps.db, calendar=deps.calendar, owner=person, evaluation=written, now=deps.clock()
+    )
+    store_after_ack(ack, context, client, evaluate)
 
 
 # --- the buttons --------------------------------------------------------------------------
@@ -326,9 +308,9 @@ def final_confirmed(
     reading = measure.Reading(choice.value, "final", same_way=True, project_id=choice.project)
 
     def record() -> None:
-        outcome = measure.measure(
+        outcome = measure.Measure(
             db=deps.db, calendar=deps.calendar, owner=person, reading=reading, now=deps.clock()
-        )
+        )()
         respond(
             replace_original=True,
             **render("star_status", status=outcome.status, intro="measured"),

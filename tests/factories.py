@@ -47,7 +47,7 @@ def start_star_project(deps, owner_slack_id: str, start: date, end: date, now: d
     """A STAR project started as `/star new` would, with a minimal KPI."""
     from bot.star import projects as star_projects
 
-    return star_projects.create(
+    return star_projects.StartProject(
         db=deps.db,
         calendar=deps.calendar,
         now=now,
@@ -60,7 +60,7 @@ def start_star_project(deps, owner_slack_id: str, start: date, end: date, now: d
             planned_start=start,
             planned_end=end,
         ),
-    )
+    )()
 
 
 def person(db: Database, slack_user_id: str) -> Staff:

@@ -292,7 +292,7 @@ def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
     _complete(slack, fake_slack, user_id="UCAROL", strengths="Bob's calm start")
     slack.command("/feedback", "visit <@UBOB>", user_id="UAMIR")
     slack.drain()
-    project = star_projects.create(
+    project = star_projects.StartProject(
         db=deps.db,
         calendar=deps.calendar,
         now=deps.clock(),
@@ -305,15 +305,15 @@ def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
             planned_start=datetime(2026, 11, 23).date(),
             planned_end=datetime(2027, 2, 1).date(),
         ),
-    )
-    star_projects.note(
+    )()
+    star_projects.AddNote(
         db=deps.db,
         calendar=deps.calendar,
         owner=person(deps.db, "UBOB"),
         project_id=project.status.project_id,
         text="Read about reading for pleasure",
         now=deps.clock(),
-    )
+    )()
 
     code, out, _ = _run(capsys, "erase", "--email", "bob@school.example", "--yes")
 

@@ -296,14 +296,14 @@ def test_a_rating_for_a_standard_not_chosen_is_refused(deps, framework):
         strengths="Good",
     )
     with pytest.raises(InvalidInput) as error:
-        fb.record_feedback(
+        fb.RecordFeedback(
             db=deps.db,
             framework=framework,
             calendar=deps.calendar,
             request=request,
             now=deps.clock(),
             is_bot=lambda _: False,
-        )
+        )()
     assert error.value.field_errors == {"rating:PT4": "PT4 is not one of the standards you chose."}
     _nothing_stored(deps)
 

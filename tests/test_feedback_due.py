@@ -56,7 +56,7 @@ def test_due_and_overdue_written_feedback(database, framework):
 def test_written_feedback_is_no_longer_due(database, framework):
     calendar = SchoolCalendar(framework)
     visit_id = _log(database, calendar, date(2027, 1, 5))
-    fb.record_feedback(
+    fb.RecordFeedback(
         db=database,
         framework=framework,
         calendar=calendar,
@@ -67,7 +67,7 @@ def test_written_feedback_is_no_longer_due(database, framework):
             standards=["UR3"],
             next_steps="Try exit tickets",
         ),
-    )
+    )()
     moment = datetime(2027, 1, 25, 9, 0, tzinfo=LONDON)
     assert [
         d.visit_id for d in due.written_feedback_due_at(db=database, calendar=calendar, now=moment)

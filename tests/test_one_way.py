@@ -74,20 +74,20 @@ def test_a_visit_on_the_first_day_of_a_window_counts_in_one_week_only(deps, scho
 def test_trust_totals_count_a_commendation_once_whatever_schools_its_recipients_are_in(
     deps, school
 ):
-    from bot.commend.give import CommendRequest, commend
+    from bot.commend.give import Commend, CommendRequest
     from bot.summary.post import post_context
     from messages import render
     from tests.factories import person
 
     add_staff(deps.db, "Lily", slack_user_id="ULILY", school="Looe Primary")
-    commend(
+    Commend(
         db=deps.db,
         framework=deps.framework,
         author=person(deps.db, "UALICE"),
         request=CommendRequest(["UBOB", "ULILY"], "Both brilliant"),
         now=NOW - timedelta(days=1),
         is_bot=lambda _: False,
-    )
+    )()
     summary = summarise(
         db=deps.db, framework=deps.framework, calendar=deps.calendar, school=None, now=NOW
     )

@@ -50,13 +50,13 @@ def test_pending_actions_from_every_feature(slack, fake_slack, deps, clock):
     project_id = star_projects.status(
         db=deps.db, calendar=deps.calendar, owner=person(deps.db, "UBOB"), now=clock.now
     ).project_id
-    star_measure.measure(
+    star_measure.Measure(
         db=deps.db,
         calendar=deps.calendar,
         owner=person(deps.db, "UBOB"),
         reading=star_measure.Reading("1", None, same_way=False),
         now=clock.now,
-    )
+    )()
     for _ in range(4):
         star_projects.advance(
             db=deps.db,
@@ -65,7 +65,7 @@ def test_pending_actions_from_every_feature(slack, fake_slack, deps, clock):
             project_id=project_id,
             now=clock.now,
         )
-    star_evaluation.evaluate(
+    star_evaluation.Evaluate(
         db=deps.db,
         calendar=deps.calendar,
         owner=person(deps.db, "UBOB"),
@@ -73,7 +73,7 @@ def test_pending_actions_from_every_feature(slack, fake_slack, deps, clock):
             project_id=project_id, learned="L", would_share=False
         ),
         now=clock.now,
-    )
+    )()
     assert "Confirm <@UBOB>'s STAR project evaluation" in _help(slack, fake_slack, "UAMIR")
 
 

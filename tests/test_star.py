@@ -170,13 +170,13 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
 
 def test_a_kpi_that_got_worse_still_passes(slack, fake_slack, deps):
     _start_project(slack, fake_slack, baseline="62")
-    outcome = star_measure.measure(
+    outcome = star_measure.Measure(
         db=deps.db,
         calendar=deps.calendar,
         owner=person(deps.db, "UBOB"),
         reading=star_measure.Reading("55", "final", same_way=True),
         now=deps.clock(),
-    )
+    )()
     assert outcome.status.change.improved is False
     slack.command("/star", "", user_id="UBOB")
     slack.drain()
@@ -333,7 +333,7 @@ def test_notes_and_owner_only_buttons(slack, fake_slack, deps):
 def test_what_projects_need_and_when(deps, framework):
     calendar = deps.calendar
     at = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
-    project = star_projects.create(
+    project = star_projects.StartProject(
         db=deps.db,
         calendar=calendar,
         now=at,
@@ -346,7 +346,7 @@ def test_what_projects_need_and_when(deps, framework):
             planned_start=datetime(2026, 11, 2).date(),
             planned_end=datetime(2027, 1, 29).date(),
         ),
-    )
+    )()
 
     def needs(day):
         moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=LONDON)
@@ -354,13 +354,13 @@ def test_what_projects_need_and_when(deps, framework):
 
     assert needs(datetime(2026, 11, 13)) == []  # 9 working days after the planned start
     assert needs(datetime(2026, 11, 16)) == ["baseline"]  # the 10th
-    star_measure.measure(
+    star_measure.Measure(
         db=deps.db,
         calendar=calendar,
         owner=person(deps.db, "UBOB"),
         reading=star_measure.Reading("5", None, same_way=False),
         now=at,
-    )
+    )()
     assert needs(datetime(2027, 1, 28)) == []
     assert needs(datetime(2027, 1, 29)) == ["final"]  # on the planned end date
     assert needs(datetime(2027, 10, 5)) == ["evaluation"]  # October: last year's, not evaluated

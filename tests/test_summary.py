@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.commend.give import CommendRequest, commend
+from bot.commend.give import Commend, CommendRequest
 from bot.feedback import form as fb
 from bot.feedback import visits
 from bot.star import measure as star_measure
@@ -22,18 +22,18 @@ DAY = timedelta(days=1)
 
 
 def _commend(deps, author, recipients, value, public, at):
-    commend(
+    Commend(
         db=deps.db,
         framework=deps.framework,
         now=at,
         is_bot=lambda _: False,
         author=person(deps.db, author),
         request=CommendRequest(recipients, "Thank you!", value=value, public=public),
-    )
+    )()
 
 
 def _feedback(deps, observer, observee, standards, ratings, at):
-    fb.record_feedback(
+    fb.RecordFeedback(
         db=deps.db,
         framework=deps.framework,
         calendar=deps.calendar,
@@ -45,7 +45,7 @@ def _feedback(deps, observer, observee, standards, ratings, at):
             ratings=ratings,
             strengths="Private words",
         ),
-    )
+    )()
 
 
 @pytest.fixture
@@ -79,13 +79,13 @@ def week(deps, school, fake_slack):
     for owner, later in (("UBOB", "12"), ("UALICE", "8")):
         start_star_project(deps, owner, date(2026, 9, 1), date(2026, 12, 1), NOW - 20 * DAY)
         for value, kind in (("10", None), (later, "interim")):
-            star_measure.measure(
+            star_measure.Measure(
                 db=deps.db,
                 calendar=deps.calendar,
                 owner=person(deps.db, owner),
                 reading=star_measure.Reading(value, kind, same_way=False),
                 now=NOW - DAY,
-            )
+            )()
     with deps.db.session() as session:
         for staff_id, reached in ((4, 1), (3, 3)):  # Bob below his expected 2, Alice beyond
             save_sheet(

@@ -59,7 +59,7 @@ def feedback_given(database, framework, clock, school):
     """Carol and Alice each gave Bob feedback; Bob's appraiser is Amir."""
     calendar = SchoolCalendar(framework)
     for observer in ("UCAROL", "UALICE"):
-        fb.record_feedback(
+        fb.RecordFeedback(
             db=database,
             framework=framework,
             calendar=calendar,
@@ -72,7 +72,7 @@ def feedback_given(database, framework, clock, school):
                 standards=["ES1"],
                 strengths=f"from {observer}",
             ),
-        )
+        )()
     add_staff(database, "Lena", slack_user_id="ULEADER", leader=LeaderScope.SCHOOL)
     add_staff(
         database,

@@ -1,20 +1,21 @@
 """Commend a colleague (PRODUCT §2.2, seed 001 §2.7).
 
-`commend` validates a commendation, records it, and queues the messages it owes
+`Commend` validates a commendation, records it, and queues the messages it owes
 (recipients, their appraisers, the author, and the celebrations channel when the
-author chose to share) in one transaction; or, `validate_only`, only validates.
+author chose to share) in one transaction; or, `.validate()`, only validates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, overload
+
+from sqlmodel import Session
 
 from bot.core.errors import InvalidInput, Problem, problem
 from bot.core.framework import Framework
 from bot.core.people import IsBot, mention, outsider_problem, refreshed
-from bot.core.usecase import unit_of_work
+from bot.core.usecase import UseCase
 from bot.outbox.queue import Delivery, enqueue
 from storage.commendations import add_commendation
 from storage.db import Database
@@ -44,44 +45,23 @@ class CommendOutcome:
     outbox_ids: list[int]
 
 
-@overload
-def commend(
-    *,
-    db: Database,
-    framework: Framework,
-    author: Staff,
-    request: CommendRequest,
-    now: datetime,
-    is_bot: IsBot,
-    validate_only: Literal[False] = False,
-) -> CommendOutcome: ...
-@overload
-def commend(
-    *,
-    db: Database,
-    framework: Framework,
-    author: Staff,
-    request: CommendRequest,
-    now: datetime,
-    is_bot: IsBot,
-    validate_only: Literal[True],
-) -> None: ...
-def commend(
-    *,
-    db: Database,
-    framework: Framework,
-    author: Staff,
-    request: CommendRequest,
-    now: datetime,
-    is_bot: IsBot,
-    validate_only: bool = False,
-) -> CommendOutcome | None:
+@dataclass(frozen=True)
+class Commend(UseCase[CommendOutcome]):
     """Validate, record and queue the messages, all in one transaction."""
-    with unit_of_work(db, validate_only=validate_only) as session:
-        author = refreshed(session, author)
+
+    db: Database
+    framework: Framework
+    author: Staff
+    request: CommendRequest
+    now: datetime
+    is_bot: IsBot
+
+    def run(self, session: Session, *, write: bool) -> CommendOutcome | None:
+        author = refreshed(session, self.author)
+        request = self.request
         found = staff_by_slack_ids(session=session, slack_user_ids=request.recipient_slack_ids)
-        recipients = _validated(request, framework, author, found, is_bot)
-        if validate_only:
+        recipients = _validated(request, self.framework, author, found, self.is_bot)
+        if not write:
             return None
         assert author.id is not None
         commendation = add_commendation(
@@ -91,7 +71,7 @@ def commend(
                 message=request.message.strip(),
                 value=request.value,
                 public=request.public,
-                created_at=now,
+                created_at=self.now,
             ),
             recipient_ids=[r.id for r in recipients if r.id is not None],
         )
@@ -99,8 +79,8 @@ def commend(
         appraisers = staff_by_ids(
             session=session, ids=[r.appraiser_id for r in recipients if r.appraiser_id]
         )
-        deliveries = _deliveries(commendation, author, recipients, appraisers, framework)
-        outbox_ids = enqueue(session=session, deliveries=deliveries, now=now)
+        deliveries = _deliveries(commendation, author, recipients, appraisers, self.framework)
+        outbox_ids = enqueue(session=session, deliveries=deliveries, now=self.now)
         return CommendOutcome(commendation_id=commendation.id, outbox_ids=outbox_ids)
 
 

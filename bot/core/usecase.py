@@ -1,22 +1,38 @@
 """How a use-case runs: validated and written in one transaction, or validated only.
 
-A form must hear about bad input in its ack, before anything is stored, so every
-use-case behind a form can run in a validate-only mode: the same checks, in a
-read-only transaction that never waits for a writer, and nothing written.
+A form must hear about bad input in its ack, before anything is stored, so an action
+behind a form is a `UseCase`: `validate()` runs its checks in a read-only transaction
+that never waits for a writer and writes nothing; calling it runs the same checks and
+does the work in one write transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
 
 from sqlmodel import Session
 
 from storage.db import Database
 
+Result = TypeVar("Result", covariant=True)
 
-@contextmanager
-def unit_of_work(db: Database, *, validate_only: bool) -> Iterator[Session]:
-    """One write transaction, or (validate_only) a read-only one."""
-    with db.read_session() if validate_only else db.session() as session:
-        yield session
+
+class UseCase(ABC, Generic[Result]):
+    """An action as a value: what it needs is its fields, `run` is what it does."""
+
+    db: Database
+
+    @abstractmethod
+    def run(self, session: Session, *, write: bool) -> Result | None:
+        """Validate (raising refusals); then, only when `write`, act and say what happened."""
+
+    def validate(self) -> None:
+        with self.db.read_session() as session:
+            self.run(session, write=False)
+
+    def __call__(self) -> Result:
+        with self.db.session() as session:
+            result = self.run(session, write=True)
+        assert result is not None, f"{type(self).__name__}.run wrote nothing"
+        return result

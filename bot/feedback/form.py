@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, overload
 
 from sqlmodel import Session
 
@@ -17,7 +16,7 @@ from bot.core.calendar import SchoolCalendar
 from bot.core.errors import InvalidInput, Problem, problem
 from bot.core.framework import Framework, Standard, StandardSet
 from bot.core.people import IsBot, active_appraiser, colleague, refreshed
-from bot.core.usecase import unit_of_work
+from bot.core.usecase import UseCase
 from bot.feedback.records import FeedbackRecord, record_of
 from bot.feedback.rules import (
     CONTEXT,
@@ -111,55 +110,32 @@ def standard_groups(framework: Framework, standard_set: StandardSet) -> list[Sta
     return [StandardGroup(label, standards) for label, standards in groups.items()]
 
 
-@overload
-def record_feedback(
-    *,
-    db: Database,
-    framework: Framework,
-    calendar: SchoolCalendar,
-    request: FeedbackRequest,
-    now: datetime,
-    is_bot: IsBot,
-    validate_only: Literal[False] = False,
-) -> FeedbackOutcome: ...
-@overload
-def record_feedback(
-    *,
-    db: Database,
-    framework: Framework,
-    calendar: SchoolCalendar,
-    request: FeedbackRequest,
-    now: datetime,
-    is_bot: IsBot,
-    validate_only: Literal[True],
-) -> None: ...
-def record_feedback(
-    *,
-    db: Database,
-    framework: Framework,
-    calendar: SchoolCalendar,
-    request: FeedbackRequest,
-    now: datetime,
-    is_bot: IsBot,
-    validate_only: bool = False,
-) -> FeedbackOutcome | None:
+@dataclass(frozen=True)
+class RecordFeedback(UseCase[FeedbackOutcome]):
     """Step 3: validate, store, complete the day's open visit and queue the DMs."""
-    with unit_of_work(db, validate_only=validate_only) as session:
-        checked = _checked_subject(session, framework, calendar, request.subject, now, is_bot)
-        codes = checked_standards(checked.standard_set, request.standards)
-        refuse_if(
-            rating_problems(framework, codes, request.ratings)
-            | text_problems(
-                {
-                    STRENGTHS: request.strengths,
-                    DEVELOPMENT: request.development,
-                    NEXT_STEPS: request.next_steps,
-                }
-            )
+
+    db: Database
+    framework: Framework
+    calendar: SchoolCalendar
+    request: FeedbackRequest
+    now: datetime
+    is_bot: IsBot
+
+    def run(self, session: Session, *, write: bool) -> FeedbackOutcome | None:
+        request, framework = self.request, self.framework
+        checked = _checked_subject(
+            session, framework, self.calendar, request.subject, self.now, self.is_bot
         )
-        if validate_only:
+        codes = checked_standards(checked.standard_set, request.standards)
+        texts = {
+            STRENGTHS: request.strengths,
+            DEVELOPMENT: request.development,
+            NEXT_STEPS: request.next_steps,
+        }
+        refuse_if(rating_problems(framework, codes, request.ratings) | text_problems(texts))
+        if not write:
             return None
-        return _record(session, framework, checked, codes, request, now)
+        return _record(session, framework, checked, codes, request, self.now)
 
 
 def _record(

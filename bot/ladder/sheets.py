@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, overload
+
+from sqlmodel import Session
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
 from bot.core.framework import LADDER_LEVELS, SHEET_LEVELS, Framework
 from bot.core.people import active_appraiser, on_roster, refreshed
-from bot.core.usecase import unit_of_work
+from bot.core.usecase import UseCase
 from bot.core.visibility import can_see
 from bot.ladder.grid import TARGET_CHECKPOINT, Grid, grid_of, level_names, sheets
 from bot.ladder.rules import Gap, Sheet, Standing, standing
@@ -87,50 +88,29 @@ class Filled:
     target: int | None
 
 
-@overload
-def save(
-    *,
-    db: Database,
-    framework: Framework,
-    calendar: SchoolCalendar,
-    person: Staff,
-    filled: Filled,
-    now: datetime,
-    validate_only: Literal[False] = False,
-) -> SaveOutcome: ...
-@overload
-def save(
-    *,
-    db: Database,
-    framework: Framework,
-    calendar: SchoolCalendar,
-    person: Staff,
-    filled: Filled,
-    now: datetime,
-    validate_only: Literal[True],
-) -> None: ...
-def save(
-    *,
-    db: Database,
-    framework: Framework,
-    calendar: SchoolCalendar,
-    person: Staff,
-    filled: Filled,
-    now: datetime,
-    validate_only: bool = False,
-) -> SaveOutcome | None:
+@dataclass(frozen=True)
+class SaveSheet(UseCase[SaveOutcome]):
     """Store the sheet, replacing one filled earlier in the same window, and queue the DMs."""
-    window = check_window(
-        framework=framework,
-        calendar=calendar,
-        checkpoint=filled.checkpoint,
-        year=filled.year,
-        now=now,
-    )
-    target = check_target(filled.target, filled.checkpoint)
-    with unit_of_work(db, validate_only=validate_only) as session:
-        person = refreshed(session, person)
-        if validate_only:
+
+    db: Database
+    framework: Framework
+    calendar: SchoolCalendar
+    person: Staff
+    filled: Filled
+    now: datetime
+
+    def run(self, session: Session, *, write: bool) -> SaveOutcome | None:
+        filled, framework, now = self.filled, self.framework, self.now
+        window = check_window(
+            framework=framework,
+            calendar=self.calendar,
+            checkpoint=filled.checkpoint,
+            year=filled.year,
+            now=now,
+        )
+        target = check_target(filled.target, filled.checkpoint)
+        person = refreshed(session, self.person)
+        if not write:
             return None
         assert person.id is not None
         sheet = filled.sheet

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, overload
+
+from sqlmodel import Session
 
 from bot.core.calendar import SchoolCalendar
 from bot.core.errors import InvalidInput, NotAllowed, invalid, problem
 from bot.core.people import active_appraiser, refreshed
-from bot.core.usecase import unit_of_work
+from bot.core.usecase import UseCase
 from bot.outbox.queue import Delivery, enqueue
 from bot.star.projects import length_problems
 from bot.star.rules import EVALUATE_STAGE
@@ -30,55 +31,35 @@ class Evaluation:
     would_share: bool | None
 
 
-@overload
-def evaluate(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    evaluation: Evaluation,
-    now: datetime,
-    validate_only: Literal[False] = False,
-) -> Outcome: ...
-@overload
-def evaluate(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    evaluation: Evaluation,
-    now: datetime,
-    validate_only: Literal[True],
-) -> None: ...
-def evaluate(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    evaluation: Evaluation,
-    now: datetime,
-    validate_only: bool = False,
-) -> Outcome | None:
+@dataclass(frozen=True)
+class Evaluate(UseCase[Outcome]):
     """The owner's evaluation; it counts once their appraiser confirms it."""
-    with unit_of_work(db, validate_only=validate_only) as session:
-        owner = refreshed(session, owner)
+
+    db: Database
+    calendar: SchoolCalendar
+    owner: Staff
+    evaluation: Evaluation
+    now: datetime
+
+    def run(self, session: Session, *, write: bool) -> Outcome | None:
+        evaluation, now = self.evaluation, self.now
+        owner = refreshed(session, self.owner)
         project = owned(session, owner, evaluation.project_id)
         _check(project, evaluation)
-        if validate_only:
+        if not write:
             return None
         project.learned = evaluation.learned.strip()
         project.would_share = evaluation.would_share
         project.evaluation_submitted_at = now
         project.updated_at = now
         session.add(project)
-        status = status_of(session, calendar, project)
+        status = status_of(session, self.calendar, project)
         appraiser = active_appraiser(session, owner)
         deliveries = []
         if appraiser is not None and appraiser.slack_user_id:
-            stamp = now.strftime("%Y%m%dT%H%M%S")
             deliveries.append(
                 Delivery(
-                    f"star:{project.id}:evaluation:{stamp}",
+                    f"star:{project.id}:evaluation:{now:%Y%m%dT%H%M%S}",
                     appraiser.slack_user_id,
                     "star_evaluation_request",
                     {"status": status},

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, overload
 
 from sqlmodel import Session
 
 from bot.core.calendar import SchoolCalendar
 from bot.core.errors import InvalidInput, invalid, problem
 from bot.core.people import refreshed
-from bot.core.usecase import unit_of_work
+from bot.core.usecase import UseCase
 from bot.star.rules import VALUE, parse_measurement
 from bot.star.view import Outcome, current, owned, told
 from storage.db import Database
@@ -41,45 +40,24 @@ class Reading:
     project_id: int | None = None  # None: the owner's project this year
 
 
-@overload
-def measure(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    reading: Reading,
-    now: datetime,
-    notify: bool = False,
-    validate_only: Literal[False] = False,
-) -> Outcome: ...
-@overload
-def measure(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    reading: Reading,
-    now: datetime,
-    notify: bool = False,
-    validate_only: Literal[True],
-) -> None: ...
-def measure(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    reading: Reading,
-    now: datetime,
-    notify: bool = False,
-    validate_only: bool = False,
-) -> Outcome | None:
+@dataclass(frozen=True)
+class Measure(UseCase[Outcome]):
     """Record a KPI measurement. Raises NeedsSameWay for a final not yet confirmed."""
-    with unit_of_work(db, validate_only=validate_only) as session:
-        owner = refreshed(session, owner)
+
+    db: Database
+    calendar: SchoolCalendar
+    owner: Staff
+    reading: Reading
+    now: datetime
+    notify: bool = False  # DM the owner the project's status (when not answered in place)
+
+    def run(self, session: Session, *, write: bool) -> Outcome | None:
+        reading, now = self.reading, self.now
+        owner = refreshed(session, self.owner)
         project = (
             owned(session, owner, reading.project_id)
             if reading.project_id is not None
-            else current(session, calendar, owner, now)
+            else current(session, self.calendar, owner, now)
         )
         if project is None:
             raise invalid(VALUE, "star.no_project")
@@ -88,7 +66,7 @@ def measure(
         kind = _kind(session, project, reading.kind_text)
         if kind is MeasurementKind.FINAL and not reading.same_way:
             raise NeedsSameWay(project.id, project.kpi_method)
-        if validate_only:
+        if not write:
             return None
         add_measurement(
             session=session,
@@ -96,13 +74,15 @@ def measure(
                 project_id=project.id,
                 kind=kind,
                 value=value,
-                measured_on=calendar.today(now),
+                measured_on=self.calendar.today(now),
                 created_at=now,
             ),
         )
         project.updated_at = now
         session.add(project)
-        return told(session, calendar, project, owner, "measured" if notify else None, now)
+        return told(
+            session, self.calendar, project, owner, "measured" if self.notify else None, now
+        )
 
 
 def _kind(session: Session, project: StarProject, kind_text: str | None) -> MeasurementKind:

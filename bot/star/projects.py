@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, overload
+
+from sqlmodel import Session
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import InvalidInput, Problem, problem
 from bot.core.people import active_appraiser, refreshed
-from bot.core.usecase import unit_of_work
+from bot.core.usecase import UseCase
 from bot.outbox.queue import Delivery, enqueue
 from bot.star.rules import VALUE, next_stage, parse_measurement
 from bot.star.view import Outcome, Status, current, owned, status_of, told
@@ -61,44 +62,25 @@ def length_problems(texts: dict[str, str]) -> dict[str, Problem]:
     }
 
 
-@overload
-def create(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    request: NewProject,
-    now: datetime,
-    validate_only: Literal[False] = False,
-) -> Outcome: ...
-@overload
-def create(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    request: NewProject,
-    now: datetime,
-    validate_only: Literal[True],
-) -> None: ...
-def create(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    request: NewProject,
-    now: datetime,
-    validate_only: bool = False,
-) -> Outcome | None:
+@dataclass(frozen=True)
+class StartProject(UseCase[Outcome]):
     """Start a project (and record its baseline if given); tell the owner and appraiser."""
-    baseline = _validated(request)
-    today = calendar.today(now)
-    with unit_of_work(db, validate_only=validate_only) as session:
-        owner = refreshed(session, owner)
-        if validate_only:
+
+    db: Database
+    calendar: SchoolCalendar
+    owner: Staff
+    request: NewProject
+    now: datetime
+
+    def run(self, session: Session, *, write: bool) -> Outcome | None:
+        request, now = self.request, self.now
+        baseline = _validated(request)
+        owner = refreshed(session, self.owner)
+        if not write:
             return None
         assert owner.id is not None
         assert request.planned_start is not None and request.planned_end is not None
+        today = self.calendar.today(now)
         project = add_project(
             session=session,
             project=StarProject(
@@ -129,28 +111,26 @@ def create(
                     created_at=now,
                 ),
             )
-        status = status_of(session, calendar, project)
-        deliveries = []
-        if owner.slack_user_id:
-            deliveries.append(
-                Delivery(
-                    f"star:{project.id}:started:owner",
-                    owner.slack_user_id,
-                    "star_status",
-                    {"status": status, "intro": "started"},
-                )
-            )
-        appraiser = active_appraiser(session, owner)
-        if appraiser is not None and appraiser.slack_user_id:
-            deliveries.append(
-                Delivery(
-                    f"star:{project.id}:started:appraiser",
-                    appraiser.slack_user_id,
-                    "star_started",
-                    {"status": status},
-                )
-            )
+        status = status_of(session, self.calendar, project)
+        deliveries = _started(project, owner, active_appraiser(session, owner), status)
         return Outcome(status, enqueue(session=session, deliveries=deliveries, now=now))
+
+
+def _started(
+    project: StarProject, owner: Staff, appraiser: Staff | None, status: Status
+) -> list[Delivery]:
+    key = f"star:{project.id}:started"
+    deliveries = []
+    if owner.slack_user_id:
+        context = {"status": status, "intro": "started"}
+        deliveries.append(Delivery(f"{key}:owner", owner.slack_user_id, "star_status", context))
+    if appraiser is not None and appraiser.slack_user_id:
+        deliveries.append(
+            Delivery(
+                f"{key}:appraiser", appraiser.slack_user_id, "star_started", {"status": status}
+            )
+        )
+    return deliveries
 
 
 def _validated(request: NewProject) -> float | None:
@@ -216,54 +196,35 @@ def advance(
         return status_of(session, calendar, project)
 
 
-@overload
-def note(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    project_id: int,
-    text: str,
-    now: datetime,
-    validate_only: Literal[False] = False,
-) -> Outcome: ...
-@overload
-def note(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    project_id: int,
-    text: str,
-    now: datetime,
-    validate_only: Literal[True],
-) -> None: ...
-def note(
-    *,
-    db: Database,
-    calendar: SchoolCalendar,
-    owner: Staff,
-    project_id: int,
-    text: str,
-    now: datetime,
-    validate_only: bool = False,
-) -> Outcome | None:
+@dataclass(frozen=True)
+class AddNote(UseCase[Outcome]):
     """A note in the owner's words, at the project's current stage."""
-    errors = length_problems({NOTE: text})
-    if not text.strip():
-        errors[NOTE] = problem("star.no_note")
-    if errors:
-        raise InvalidInput(errors)
-    with unit_of_work(db, validate_only=validate_only) as session:
-        owner = refreshed(session, owner)
-        project = owned(session, owner, project_id)
-        if validate_only:
+
+    db: Database
+    calendar: SchoolCalendar
+    owner: Staff
+    project_id: int
+    text: str
+    now: datetime
+
+    def run(self, session: Session, *, write: bool) -> Outcome | None:
+        errors = length_problems({NOTE: self.text})
+        if not self.text.strip():
+            errors[NOTE] = problem("star.no_note")
+        if errors:
+            raise InvalidInput(errors)
+        owner = refreshed(session, self.owner)
+        project = owned(session, owner, self.project_id)
+        if not write:
             return None
         assert project.id is not None
         add_note(
             session=session,
             note=StarNote(
-                project_id=project.id, stage=project.stage, text=text.strip(), created_at=now
+                project_id=project.id,
+                stage=project.stage,
+                text=self.text.strip(),
+                created_at=self.now,
             ),
         )
-        return told(session, calendar, project, owner, "noted", now)
+        return told(session, self.calendar, project, owner, "noted", self.now)
