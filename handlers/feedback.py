@@ -16,7 +16,7 @@ from bot.feedback import form as fb
 from bot.feedback import rules, visits
 from bot.runtime.deps import Deps
 from handlers.context import after_ack, on_roster, send_soon, store_after_ack
-from handlers.forms import FormSpec, Metadata, ViewState, stale
+from handlers.forms import FormSpec, Metadata, ViewState, record_id
 from handlers.slack_users import bots_among
 from messages import render
 from messages.ids import FeedbackIds
@@ -192,7 +192,7 @@ def verbal_given(
     context: BoltContext,
 ) -> None:
     ack()
-    visit_id = _visit_in(action)
+    visit_id = record_id(action)
 
     def mark() -> None:
         visit = visits.mark_verbal_given(
@@ -212,7 +212,7 @@ def write_clicked(
     client: WebClient,
 ) -> None:
     ack()
-    visit = visits.visit_for_writing(db=deps.db, visit_id=_visit_in(action), observer=person)
+    visit = visits.visit_for_writing(db=deps.db, visit_id=record_id(action), observer=person)
     if visit is not None:
         observee, visited_on = visit
         view = _subject_modal(deps, observee, visited_on)
@@ -235,13 +235,6 @@ def _checked(deps: Deps, client: WebClient, subject: fb.Subject) -> fb.CheckedSu
 
 def _usage() -> InvalidInput:
     return InvalidInput({GENERAL: problem("feedback.usage")})
-
-
-def _visit_in(action: dict[str, Any]) -> int:
-    value = str(action.get("value", ""))
-    if not value.isdigit():
-        raise stale()
-    return int(value)
 
 
 def _subject_modal(

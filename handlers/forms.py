@@ -115,3 +115,11 @@ class FormSpec:
 def stale() -> InvalidInput:
     """A button or form that is not one staffroom sent as it is (old, or altered)."""
     return InvalidInput({GENERAL: problem("request.stale")})
+
+
+def record_id(action: Mapping[str, Any]) -> int:
+    """The id of the record a button was sent with (a stale-request refusal if altered)."""
+    value = str(action.get("value", ""))
+    if not value.isdigit():
+        raise stale()
+    return int(value)

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.runtime.deps import Deps
 from bot.star import evaluation, measure, projects
 from handlers.context import after_ack, on_roster, send_soon, store_after_ack
-from handlers.forms import FormSpec, Metadata, ViewState, stale
+from handlers.forms import FormSpec, Metadata, ViewState, record_id, stale
 from messages import render
 from messages.ids import StarIds
 from storage.models import Staff
@@ -245,7 +245,7 @@ def next_stage_clicked(
     context: BoltContext,
 ) -> None:
     ack()
-    project_id = _project_in(action)
+    project_id = record_id(action)
 
     def move_on() -> None:
         status = projects.advance(
@@ -269,7 +269,7 @@ def open_form_clicked(
     client: WebClient,
 ) -> None:
     ack()
-    project_id = _project_in(action)
+    project_id = record_id(action)
     status = projects.project_status(
         db=deps.db, calendar=deps.calendar, owner=person, project_id=project_id
     )
@@ -283,7 +283,7 @@ def show_clicked(
 ) -> None:
     ack()
     status = projects.project_status(
-        db=deps.db, calendar=deps.calendar, owner=person, project_id=_project_in(action)
+        db=deps.db, calendar=deps.calendar, owner=person, project_id=record_id(action)
     )
     respond(
         response_type="ephemeral",
@@ -334,7 +334,7 @@ def evaluation_confirmed(
     context: BoltContext,
 ) -> None:
     ack()
-    project_id = _project_in(action)
+    project_id = record_id(action)
 
     def confirm() -> None:
         outcome = evaluation.confirm_evaluation(
@@ -355,13 +355,6 @@ def evaluation_confirmed(
 
 def _project_of(view: dict[str, Any]) -> int:
     return ProjectForm.of(view).project_id
-
-
-def _project_in(action: dict[str, Any]) -> int:
-    value = str(action.get("value", ""))
-    if not value.isdigit():
-        raise stale()
-    return int(value)
 
 
 def _yes_no(choice: str | None, *, yes: str) -> bool | None:
