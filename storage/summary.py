@@ -195,6 +195,38 @@ def standards_and_ratings(
     return result
 
 
+def people_rated(
+    *, session: Session, start: datetime, end: datetime, school: str | None
+) -> dict[str, int]:
+    """How many different people were given a rating in the window, by their school."""
+    query = (
+        select(col(Staff.school), func.count(distinct(col(Feedback.observee_id))))
+        .select_from(FeedbackStandard)
+        .join(Feedback, col(Feedback.id) == col(FeedbackStandard.feedback_id))
+        .join(Staff, col(Staff.id) == col(Feedback.observee_id))
+        .where(
+            col(Feedback.created_at) >= start,
+            col(Feedback.created_at) < end,
+            col(FeedbackStandard.rating).is_not(None),
+        )
+    )
+    return dict(session.execute(_school(query, school).group_by(col(Staff.school))).all())
+
+
+def observers_due(
+    *, session: Session, since: date, today: date, school: str | None
+) -> dict[str, int]:
+    """How many different observers owed written feedback that fell due from `since` to
+    before `today` (given or not), by the observee's school: the people an overdue count
+    is about."""
+    query = (
+        select(col(Staff.school), func.count(distinct(col(Visit.observer_id))))
+        .join(Staff, col(Staff.id) == col(Visit.observee_id))
+        .where(col(Visit.written_due) >= since, col(Visit.written_due) < today)
+    )
+    return dict(session.execute(_school(query, school).group_by(col(Staff.school))).all())
+
+
 def overdue_written(*, session: Session, today: date, school: str | None) -> dict[str, int]:
     """Visits whose written feedback is past its deadline, by the observee's school."""
     query = (
@@ -353,6 +385,10 @@ def subscribe(
         )
     )
     return True
+
+
+def subscription(*, session: Session, channel_id: str) -> SummarySubscription | None:
+    return session.get(SummarySubscription, channel_id)
 
 
 def unsubscribe(*, session: Session, channel_id: str) -> bool:

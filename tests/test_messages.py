@@ -527,6 +527,7 @@ def test_a_trust_summary_at_its_largest_is_within_limits():
         "summary",
         **prepare(
             [school] * 60,
+            small_group=5,
             scope="T" * 200,
             start=datetime(2026, 9, 1, tzinfo=UTC),
             end=datetime(2026, 9, 8, tzinfo=UTC),

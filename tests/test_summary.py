@@ -159,6 +159,7 @@ def test_a_quiet_week(deps, school):
 
 @pytest.mark.usefixtures("week")
 def test_the_post_shows_counts_and_never_private_details(deps):
+    """With a trust's threshold for small groups at 1 (the default is 5: see below)."""
     import json
 
     from bot.summary.post import post_context
@@ -172,7 +173,8 @@ def test_the_post_shows_counts_and_never_private_details(deps):
         school="Saltash Primary",
         now=NOW,
     )
-    post = render("summary", **post_context(summary, deps.framework))
+    every_group = deps.framework.model_copy(update={"small_group": 1})
+    post = render("summary", **post_context(summary, every_group))
     assert message_problems(post) == []
     section = post["blocks"][2]["text"]["text"]
     assert section.splitlines() == [
@@ -194,6 +196,33 @@ def test_the_post_shows_counts_and_never_private_details(deps):
     assert text.count("<@UBOB>") == 1
     assert ":star2: <@UALICE> praised <@UBOB>: Thank you!" in text
     assert "G*" not in text.replace("RAGG*: G* 1", "")  # ratings only as counts
+
+
+@pytest.mark.usefixtures("week")
+def test_figures_about_fewer_than_five_people_are_not_shown(deps):
+    """One person rated, two observers owing feedback, two sheets filled: each figure would
+    point at someone, so the post says so instead of showing it."""
+    from bot.summary.post import post_context
+    from messages import render
+
+    summary = summarise(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        school="Saltash Primary",
+        now=NOW,
+    )
+    post = render("summary", **post_context(summary, deps.framework))
+    lines = post["blocks"][2]["text"]["text"].splitlines()
+    assert lines[1].endswith(
+        "RAGG*: not shown (about fewer than 5 people). Written feedback overdue: not shown "
+        "(about fewer than 5 people)."
+    )
+    assert lines[3] == (
+        "*Ladder (September):* 40% of staff have filled in their sheet; below the level "
+        "expected for their grade: not shown (about fewer than 5 people)."
+    )
+    assert "G* 1" not in str(post)
 
 
 # --- /summary end to end -----------------------------------------------------------------
@@ -313,3 +342,20 @@ def test_weekly_summary_is_posted_once_a_week_however_many_ticks(slack, fake_sla
     assert "no longer get the weekly summary" in fake_slack.responses()[-1]["text"]
     run(datetime(2026, 10, 16, 15, 5, tzinfo=LONDON))
     assert len(fake_slack.messages_to("C0STAFF")) == 2
+
+
+@pytest.mark.usefixtures("week", "at_now")
+def test_a_subscription_is_changed_only_by_a_leader_whose_scope_covers_it(slack, fake_slack):
+    def say(user, words, channel="C0STAFF"):
+        slack.command("/summary", words, user_id=user, channel_id=channel)
+        slack.drain()
+        return fake_slack.responses()[-1]["text"]
+
+    assert "will get the summary every Friday" in say("UTRUST", "weekly")  # the whole trust
+    refused = "only a leader of the trust can change it"
+    assert refused in say("UHEAD", "weekly")  # a school leader cannot narrow it to a school
+    assert refused in say("UOTTO", "off")  # nor stop it
+    assert "will get the summary every Friday" in say("UHEAD", "weekly", "C0SALTASH")
+    assert "only a leader of Saltash Primary can change it" in say("UOTTO", "off", "C0SALTASH")
+    assert "no longer get the weekly summary" in say("UTRUST", "off", "C0SALTASH")
+    assert "no longer get the weekly summary" in say("UTRUST", "off")

@@ -173,6 +173,9 @@ class Framework(_Strict):
     expected_levels: list[ExpectedLevel]
     school_holidays: list[Holiday] = Field(default_factory=list)
     weekly_summary: WeeklySummary = Field(default_factory=WeeklySummary)
+    # Channel posts show a figure about people's ratings, ladder standing or overdue
+    # feedback only for a group at least this large (smaller groups identify people).
+    small_group: int = Field(default=5, ge=1)
 
     @field_validator("timezone")
     @classmethod

@@ -46,6 +46,8 @@ class Figures:
     standards: dict[str, int] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)
     overdue_written: int = 0
+    rated_people: int = 0  # the people the ratings are about
+    observers_due: int = 0  # the observers the overdue count is about (this academic year)
     kpis_measured: int = 0
     kpis_improved: int = 0
     ladder_filled: int = 0
@@ -191,11 +193,20 @@ def _figures(
         session=session, start=start, end=end, school=school
     ).items():
         of(name).standards, of(name).ratings = standards, ratings
+    for name, count in summary_queries.people_rated(
+        session=session, start=start, end=end, school=school
+    ).items():
+        of(name).rated_people = count
     today = calendar.today(end)
     for name, count in summary_queries.overdue_written(
         session=session, today=today, school=school
     ).items():
         of(name).overdue_written = count
+    since = AcademicYear.of(today).starts
+    for name, count in summary_queries.observers_due(
+        session=session, since=since, today=today, school=school
+    ).items():
+        of(name).observers_due = count
     for name, (measured, improved) in summary_queries.kpis_measured(
         session=session, start=start, end=end, school=school
     ).items():

@@ -39,22 +39,32 @@ class SchoolView:
     feedback: Figure
     visits: Figure
     top_standards: list[tuple[str, int]]
-    ratings: list[tuple[str, int]]
-    overdue_written: Figure
+    ratings: list[tuple[str, int]] | None  # None: about too few people to show
+    overdue_written: Figure | None
     star_stages: list[tuple[int, int]]
     kpis_measured: Figure
     kpis_improved: Figure
     ladder_percent: int | None
-    below_expected: Figure
+    below_expected: Figure | None
     public: list[PublicPraise]
 
 
 def views(summary: Summary, framework: Framework) -> list[SchoolView]:
-    """What each school's part of the post shows, busiest schools first for a trust."""
+    """What each school's part of the post shows, busiest schools first for a trust.
+
+    A figure about people's ratings, ladder standing or overdue feedback is shown only
+    when it is about at least the framework's `small_group` people, this week and last.
+    """
     names = {v.code: v.name for v in framework.values}
+    enough = framework.small_group
+
+    def visible(*groups: int) -> bool:  # a figure about nobody (0) points at no one either
+        return all(group == 0 or group >= enough for group in groups)
+
     shown = []
     for s in summary.schools:
         t, last = s.this_week, s.last_week
+        ratings = [(r.code, t.ratings[r.code]) for r in framework.ratings if r.code in t.ratings]
         shown.append(
             SchoolView(
                 school=s.school,
@@ -65,15 +75,21 @@ def views(summary: Summary, framework: Framework) -> list[SchoolView]:
                 feedback=Figure(t.feedback, last.feedback),
                 visits=Figure(t.visits, last.visits),
                 top_standards=top(t.standards),
-                ratings=[
-                    (r.code, t.ratings[r.code]) for r in framework.ratings if r.code in t.ratings
-                ],
-                overdue_written=Figure(t.overdue_written, last.overdue_written),
+                ratings=ratings if visible(t.rated_people) else None,
+                overdue_written=(
+                    Figure(t.overdue_written, last.overdue_written)
+                    if visible(t.observers_due, last.observers_due)
+                    else None
+                ),
                 star_stages=sorted(s.star_stages.items()),
                 kpis_measured=Figure(t.kpis_measured, last.kpis_measured),
                 kpis_improved=Figure(t.kpis_improved, last.kpis_improved),
                 ladder_percent=t.ladder_percent,
-                below_expected=Figure(t.below_expected, last.below_expected),
+                below_expected=(
+                    Figure(t.below_expected, last.below_expected)
+                    if visible(t.ladder_filled, last.ladder_filled)
+                    else None
+                ),
                 public=s.public,
             )
         )
@@ -85,6 +101,7 @@ def views(summary: Summary, framework: Framework) -> list[SchoolView]:
 def prepare(
     schools: list[SchoolView],
     *,
+    small_group: int,
     scope: str,
     start: datetime,
     end: datetime,
@@ -120,6 +137,7 @@ def prepare(
         "school_count": len(schools),
         "commendations": commendations,
         "feedback": feedback,
+        "small_group": small_group,
     }
 
 
@@ -127,6 +145,7 @@ def post_context(summary: Summary, framework: Framework) -> dict[str, Any]:
     """What the summary template needs to word a post."""
     return prepare(
         views(summary, framework),
+        small_group=framework.small_group,
         scope=summary.scope,
         start=summary.start,
         end=summary.end,
