@@ -11,6 +11,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.core.errors import GENERAL, InvalidInput, problem
+from bot.core.typed import clean
 
 
 class ViewState:
@@ -29,8 +30,9 @@ class ViewState:
         return element if isinstance(element, Mapping) else {}
 
     def text(self, block: str) -> str:
+        """What was typed, without direction overrides ("" if nothing in it is visible)."""
         value = self._element(block).get("value")
-        return value if isinstance(value, str) else ""
+        return clean(value) if isinstance(value, str) else ""
 
     def user(self, block: str) -> str | None:
         value = self._element(block).get("selected_user")

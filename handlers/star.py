@@ -127,12 +127,12 @@ def _measure_by_command(
             db=deps.db, calendar=deps.calendar, owner=owner, reading=reading, now=deps.clock()
         )()
     except measure.NeedsSameWay as question:
-        choice = FinalChoice(project=question.project_id, value=reading.value_text)
+        choice = FinalChoice(project=question.project_id, value=repr(question.value))
         respond(
             response_type="ephemeral",
             **render(
                 "star_confirm_final",
-                value=reading.value_text,
+                value=question.value,
                 method=question.method,
                 payload=choice.model_dump_json(),
             ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import json
-import re
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -14,25 +13,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from messages.ids import CommendIds, FeedbackIds, LadderIds, StaffroomIds, StarIds
 
-# Mentions Slack itself writes (<@U123>) survive escaping so people stay linked;
-# anything else in angle brackets (<!channel>, links) is shown as typed.
-_USER_MENTION = re.compile(r"<@[UW][A-Z0-9]{2,}>")
 SECTION_TEXT_LIMIT = 3000
 
 
 def slack_escape(text: str) -> str:
-    """Escape & < > for Slack mrkdwn, keeping `<@U…>` user mentions intact."""
-    parts: list[str] = []
-    position = 0
-    for match in _USER_MENTION.finditer(text):
-        parts.append(_escape_plain(text[position : match.start()]))
-        parts.append(match.group(0))
-        position = match.end()
-    parts.append(_escape_plain(text[position:]))
-    return "".join(parts)
-
-
-def _escape_plain(text: str) -> str:
+    """Escape & < > so that text shows in Slack as typed: anything that looks like a
+    mention, a channel, @here or a link is shown literally and pings nobody. (The
+    people a message names come from the roster, as `<@U…>`, never through here.)"""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -132,10 +119,21 @@ def environment() -> Environment:
 
 
 def render(template: str, /, **context: Any) -> dict[str, Any]:
-    """Render `templates/<template>.json.j2` to a dict."""
+    """Render `templates/<template>.json.j2` to a dict.
+
+    Every mrkdwn text is marked `verbatim`, so that Slack does not turn what looks like
+    a link, a channel name or an @mention into one: only the `<@U…>` and `<#C…>` the
+    templates write themselves are.
+    """
     rendered = environment().get_template(f"{template}.json.j2").render(**context)
     try:
-        result: dict[str, Any] = json.loads(rendered)
+        result: dict[str, Any] = json.loads(rendered, object_hook=_verbatim)
     except json.JSONDecodeError as exc:
         raise ValueError(f"template {template} rendered invalid JSON: {exc}") from exc
     return result
+
+
+def _verbatim(node: dict[str, Any]) -> dict[str, Any]:
+    if node.get("type") == "mrkdwn" and "text" in node:
+        node.setdefault("verbatim", True)
+    return node

@@ -88,6 +88,8 @@ def test_appraiser_commending_own_appraisee_gets_no_copy_of_own_words(slack, fak
 
 def test_typed_markup_is_escaped_when_reposted(slack, fake_slack, deps):
     # Slack escapes & < > in command text; the app stores plain text and escapes again.
+    # A colleague named in the words is written as @name: only the people commended
+    # (the leading mentions) are people the app acts on, and nothing typed pings anyone.
     slack.command(
         "/commend",
         "<@UBOB> fish &amp; chips &lt;!channel&gt; for <@UCAROL|carol> too",
@@ -97,9 +99,9 @@ def test_typed_markup_is_escaped_when_reposted(slack, fake_slack, deps):
     slack.drain()
     with deps.db.session() as session:
         stored = commendations_given(session=session, staff_id=3)[0].message
-    assert stored == "fish & chips <!channel> for <@UCAROL> too"
+    assert stored == "fish & chips <!channel> for @carol too"
     body = fake_slack.messages_to("UBOB")[0]["blocks"][1]["text"]["text"]
-    assert body == "fish &amp; chips &lt;!channel&gt; for <@UCAROL> too"
+    assert body == "fish &amp; chips &lt;!channel&gt; for @carol too"
 
 
 @pytest.mark.parametrize(

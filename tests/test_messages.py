@@ -17,10 +17,10 @@ TEN = [f"<@U{i:09d}>" for i in range(10)]
 LONGEST = "&<>" * 1000  # 3,000 typed characters, each escaping to several
 
 
-def test_escape_keeps_user_mentions_only():
+def test_escape_shows_what_was_typed_and_pings_nobody():
     assert slack_escape("a & b < c > d") == "a &amp; b &lt; c &gt; d"
     assert slack_escape("hi <@U123ABC> and <!channel> <#C1|x> <https://x.y|z>") == (
-        "hi <@U123ABC> and &lt;!channel&gt; &lt;#C1|x&gt; &lt;https://x.y|z&gt;"
+        "hi &lt;@U123ABC&gt; and &lt;!channel&gt; &lt;#C1|x&gt; &lt;https://x.y|z&gt;"
     )
     assert slack_escape("<@U1|name>") == "&lt;@U1|name&gt;"
 
@@ -46,6 +46,7 @@ def test_commend_received_golden():
         public=False,
         channel="#celebrations",
     )
+    # Every mrkdwn text is verbatim: Slack links nothing in it that the template did not write.
     assert message == {
         "text": "<@UALICE> commended you and <@UCAROL>: Thanks for covering my duty &amp; more",
         "blocks": [
@@ -54,19 +55,25 @@ def test_commend_received_golden():
                 "text": {
                     "type": "mrkdwn",
                     "text": ":tada: *<@UALICE> commended you and <@UCAROL>*",
+                    "verbatim": True,
                 },
             },
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": "Thanks for covering my duty &amp; more"},
+                "text": {
+                    "type": "mrkdwn",
+                    "text": "Thanks for covering my duty &amp; more",
+                    "verbatim": True,
+                },
             },
             {
                 "type": "context",
                 "elements": [
-                    {"type": "mrkdwn", "text": "EQUIP value: *Praise positive*"},
+                    {"type": "mrkdwn", "text": "EQUIP value: *Praise positive*", "verbatim": True},
                     {
                         "type": "mrkdwn",
                         "text": "Private: seen by you, your appraiser and your school's leaders.",
+                        "verbatim": True,
                     },
                 ],
             },
@@ -445,7 +452,7 @@ def test_star_forms_are_within_limits():
     assert view_problems(render("star_note_modal", metadata='{"project_id": 1}')) == []
     assert view_problems(render("star_evaluate_modal", metadata='{"project_id": 1}')) == []
     assert view_problems(render("star_measure_modal", status=status, metadata="{}")) == []
-    question = render("star_confirm_final", value="9" * 30, method="&" * 1000, payload="{}")
+    question = render("star_confirm_final", value=9e29, method="&" * 1000, payload="{}")
     assert message_problems(question) == []
 
 

@@ -3,8 +3,9 @@
 Slack writes people as `<@U123|name>` (or `<@U123>`), channels as
 `<#C123|name>`, groups as `<!subteam^S123|@name>`, and escapes & < > typed by
 the person. `parse_command_text` takes the mentions that lead the text as the
-command's subjects and returns the rest as the message, unescaped, with any
-person mentioned inside it kept as `<@U123>`.
+command's subjects and returns the rest as the message: plain text, as typed,
+with anyone named inside it written as `@name`. Only the subjects are people the
+app acts on; nothing in the message can ping anyone when it is shown.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+from bot.core.typed import clean
+
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _OTHER = re.compile(r"<(#C[A-Z0-9]+|!subteam\^[A-Z0-9]+|![a-z]+)(?:\|([^>]*))?>")
 _LEADING_TOKEN = re.compile(r"\s*(<[@#!][^>]*>)")
 
@@ -37,7 +40,7 @@ def parse_command_text(text: str) -> ParsedText:
         else:
             others.append(_display(token))
         rest = rest[match.end() :]
-    return ParsedText(users=users, others=others, message=_plain(rest.strip()))
+    return ParsedText(users=users, others=others, message=clean(_plain(rest.strip())))
 
 
 def _display(token: str) -> str:
@@ -51,6 +54,6 @@ def _display(token: str) -> str:
 
 
 def _plain(text: str) -> str:
-    text = _USER.sub(lambda m: f"<@{m.group(1)}>", text)
+    text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
     text = _OTHER.sub(lambda m: _display(m.group(0)), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from bot.core import typed
 from bot.core.calendar import AcademicYear
 from bot.core.errors import InvalidInput, Problem, invalid, problem
 from bot.core.framework import Framework, StandardSet
@@ -77,13 +78,13 @@ def date_problem(day: date | None, today: date, seen: Seen) -> Problem | None:
 
 
 def parse_visit_date(text: str | None, today: date) -> date:
-    """The date typed after `/feedback visit @a`, or today."""
+    """The date typed after `/feedback visit @a` (as bot.core.typed reads dates), or today."""
     if not text:
         return today
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise invalid(OBSERVED_ON, "feedback.not_a_date", text=text) from None
+    day = typed.day(text)
+    if day is None:
+        raise invalid(OBSERVED_ON, "feedback.not_a_date", text=text[:40])
+    return day
 
 
 def context_of(raw: str | None) -> FeedbackContext | None:

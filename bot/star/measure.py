@@ -24,10 +24,11 @@ KIND, SAME_WAY = "kind", "same_way"
 class NeedsSameWay(InvalidInput):
     """A final measurement must be confirmed as taken exactly like the baseline."""
 
-    def __init__(self, project_id: int, method: str) -> None:
+    def __init__(self, project_id: int, method: str, value: float) -> None:
         super().__init__({SAME_WAY: problem("star.needs_same_way", method=method)})
         self.project_id = project_id
         self.method = method
+        self.value = value  # as read, so the question carries no more than the number
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Measure(UseCase[Outcome]):
         value = parse_measurement(reading.value_text)
         kind = _kind(session, project, reading.kind_text)
         if kind is MeasurementKind.FINAL and not reading.same_way:
-            raise NeedsSameWay(project.id, project.kpi_method)
+            raise NeedsSameWay(project.id, project.kpi_method, value)
         if not write:
             return None
         add_measurement(

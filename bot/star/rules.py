@@ -8,9 +8,9 @@ KPI moved.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from bot.core import typed
 from bot.core.errors import invalid
 
 EVALUATE_STAGE = 5
@@ -18,6 +18,7 @@ SHARE_STAGE = 6
 VALUE = "value"
 STAGE = "stage"
 MAX_MAGNITUDE = 1e12
+MAX_SHOWN = 40  # of what was typed, when saying it is not a number
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,10 @@ def kpi_change(baseline: float, later: float, *, higher_is_better: bool) -> Chan
 
 
 def parse_measurement(text: str) -> float:
-    """A KPI value typed by a person: a finite number (`62`, `71.5`, `-3`, `1,200`, `62%`)."""
-    cleaned = text.strip().replace(",", "").removesuffix("%").strip()
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise invalid(VALUE, "star.not_a_number", text=text.strip()) from None
-    if not math.isfinite(value) or cleaned.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise invalid(VALUE, "star.not_a_number", text=text.strip())
+    """A KPI value typed by a person, as bot.core.typed reads numbers."""
+    value = typed.number(text)
+    if value is None:
+        raise invalid(VALUE, "star.not_a_number", text=text.strip()[:MAX_SHOWN])
     if abs(value) > MAX_MAGNITUDE:
         raise invalid(VALUE, "star.too_large")
     return value
