@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import start
+from bot.cli.common import open_existing
 from bot.runtime.config import Mode
 from bot.runtime.deps import utc_now
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.runtime.slack_client import make_client
     from bot.runtime.tick import parse_moment, tick
 
-    settings, framework, db = start(Mode.TICK)
+    settings, framework, db = open_existing(Mode.TICK)
     now = parse_moment(args.at, framework) if args.at else utc_now()
     report = tick(
         db=db,

@@ -11,6 +11,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.runtime.deps import Deps
+from bot.runtime.metrics import instrument
 from bot.runtime.slack_client import make_client
 from handlers import register_all
 from messages import render
@@ -55,4 +56,5 @@ def create_app(
         return BoltResponse(status=500, body="")
 
     register_all(app, deps)
+    instrument(app)
     return app
