@@ -301,7 +301,7 @@ def load_framework(path: Path | None = None) -> Framework:
         raise FrameworkError(f"{source}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise FrameworkError(
-            f"{source} is not UTF-8 text: save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+            f"{source} is not UTF-8 text: save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)"
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -73,3 +73,7 @@ def configure_logging(log_format: Literal["text", "json"], *, level: int = loggi
     handler.addFilter(_Filter())
     root.addHandler(handler)
     root.setLevel(level)
+    # A one-shot command reports Slack's failures itself, in one line; serve logs them all.
+    logging.getLogger("slack_sdk").setLevel(
+        logging.NOTSET if level <= logging.INFO else logging.CRITICAL
+    )

@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.errors import ConfigError
+from bot.core.errors import ConfigError, StaffroomError
 from bot.core.framework import Framework
 from bot.runtime.config import Settings
 
@@ -26,8 +26,9 @@ REFUSED = {
 }
 
 
-def check_token(client: WebClient) -> str | None:
-    """Ask Slack who the bot token belongs to; stop if refused, go on if Slack is unreachable.
+def check_token(client: WebClient, *, unreachable_ok: bool = True) -> str | None:
+    """Ask Slack who the bot token belongs to; stop if refused, go on if Slack is unreachable
+    (unless not `unreachable_ok`).
 
     Returns "@name in TEAM" when Slack answered, None when it could not be reached.
     """
@@ -43,6 +44,8 @@ def check_token(client: WebClient) -> str | None:
         log.warning("Slack did not check the bot token (%s); starting anyway", reason)
         return None
     except OSError as error:
+        if not unreachable_ok:
+            raise StaffroomError(f"cannot reach Slack at {client.base_url}: {error}") from None
         log.warning(
             "Slack is unreachable at %s (%s); starting anyway, and messages wait in the outbox",
             client.base_url,
