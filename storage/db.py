@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,18 @@ class Database:
         self.engine.dispose()
 
     def has_schema(self) -> bool:
-        """Whether staffroom's migrations have ever run here (its version table exists)."""
+        """Whether staffroom's migrations have ever run here (its version table exists).
+
+        A SQLite file is only read for this: a file that is not staffroom's is left as it was.
+        """
+        path = sqlite_path(self.url)
+        if path is not None:
+            uri = f"{path.as_uri()}?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True)) as connection:
+                found = connection.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                ).fetchone()
+            return found is not None
         with self.engine.connect() as connection:
             return inspect(connection).has_table("alembic_version")
 
