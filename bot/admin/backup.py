@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.errors import StaffroomError
 from storage.db import Database, create_private_file, sqlite_path
@@ -69,12 +70,8 @@ def restore(*, url: str, source: Path, replace: bool) -> Copied:
     if (path is not None) != (kind == "sqlite"):
         have = "a SQLite" if kind == "sqlite" else "a PostgreSQL"
         raise StaffroomError(f"{source} is {have} backup and DATABASE_URL is not that kind")
-    if (path is not None and path.exists()) or path is None:
-        db = Database(url)
-        try:
-            held = sum(db.row_counts().values()) if db.has_schema() else 0
-        finally:
-            db.dispose()
+    if path is None or path.exists():
+        held = _records(url)
         if held and not replace:
             raise StaffroomError(
                 f"the database already holds {held} records: add --yes to replace them "
@@ -93,6 +90,7 @@ def restore(*, url: str, source: Path, replace: bool) -> Copied:
             "--no-privileges",
             "--single-transaction",
             "--exit-on-error",
+            f"--dbname={make_url(url).database}",  # the rest of the connection is in PG* variables
             str(source),
         )
     db = Database(url)
@@ -102,6 +100,19 @@ def restore(*, url: str, source: Path, replace: bool) -> Copied:
     finally:
         db.dispose()
     return Copied(rows=rows, size=source.stat().st_size)
+
+
+def _records(url: str) -> int:
+    db = Database(url)
+    try:
+        return sum(db.row_counts().values()) if db.has_schema() else 0
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StaffroomError(
+            f"cannot open the database to restore into ({reason}): create it first"
+        ) from None
+    finally:
+        db.dispose()
 
 
 def _kind(source: Path) -> str:
