@@ -558,3 +558,19 @@ def test_a_roster_saved_as_ansi_gets_the_same_advice(env, capsys, tmp_path):
     assert err == (
         f"staffroom: {roster} is not UTF-8 text: save it as UTF-8 (in Excel: Save As, CSV UTF-8)\n"
     )
+
+
+def test_tick_says_what_it_sent_by_kind(env, tmp_path, capsys):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert _run(capsys, "import-staff", str(roster))[0] == 0
+
+    code, out, _ = _run(capsys, "tick", "--at", "2026-09-01T09:00")  # the ladder opens
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines == [
+        "queued 6, sent 6, held 0, retrying 0, failed 0, skipped 1 (no Slack account)",
+        "  sent     4  ladder checkpoint opened",  # the newbie has no Slack account yet
+        "  sent     2  appraisers: appraisees yet to fill in the ladder",  # Hannah and Amir
+    ]
