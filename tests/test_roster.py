@@ -351,7 +351,7 @@ def test_a_trust_of_5000_is_found_in_a_few_pages_despite_429s(database, framewor
 
     waits = Waits()
     client = WebClient(token="xoxb-test", base_url=fake_slack.api_url)
-    found = resolve_slack_ids(db=database, directory=SlackPeople(client, listener=waits))
+    found = resolve_slack_ids(db=database, directory=SlackPeople(client, listener=waits, pace={}))
 
     listed = fake_slack.calls_to("users.list")
     pages = [c for c in listed if c.accepted]

@@ -18,7 +18,6 @@ from bot.core.framework import Framework, normalise_grade
 from bot.core.people import acting_person
 from bot.ladder.rules import Window, ladder_windows, open_window
 from bot.outbox.queue import Delivery
-from messages.chart import weekly_chart
 from storage import summary as q
 from storage.db import Database
 from storage.models import LeaderScope
@@ -321,6 +320,8 @@ def chart_title(summary: Summary) -> str:
 
 
 def chart_of(summary: Summary) -> bytes:
+    from messages.chart import weekly_chart  # matplotlib loads only when a chart is drawn
+
     return weekly_chart(chart_title(summary), summary.weeks)
 
 
