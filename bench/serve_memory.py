@@ -131,8 +131,10 @@ def main() -> None:
     print(f"staffroom serve, {STAFF} staff ({database})")
     print(f"  after start: RSS {started['VmRSS']} MiB")
     ok = sum(1 for s in statuses if s == 200)
-    print(f"  after {COMMENDS} requests ({ok} answered 200): RSS {after['VmRSS']} MiB, "
-          f"peak {after['VmHWM']} MiB")
+    print(
+        f"  after {COMMENDS} requests ({ok} answered 200): RSS {after['VmRSS']} MiB, "
+        f"peak {after['VmHWM']} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""A person's whole record as JSON (PRODUCT §3.5): a data-subject access request."""
+"""A person's whole record as JSON (docs/export.md): a data-subject access request."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ class Mode(StrEnum):
 
 
 class Settings(BaseSettings):
-    """The environment of PRODUCT's contract, plus HOST, STAFFROOM_DATA_DIR and LOG_FORMAT.
+    """Every setting staffroom reads (ENVIRONMENT_HELP lists them for people).
 
     Real environment variables win over the `.env` file.
     """
