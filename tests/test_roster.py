@@ -345,7 +345,7 @@ def test_a_trust_of_5000_is_found_in_a_few_pages_despite_429s(database, framewor
     fake_slack.users["UGUEST"]["in_directory"] = False
     for n in range(300):  # others in the workspace: pupils' clubs, governors' guests, bots
         fake_slack.add_user(f"UOTHER{n}", f"other{n}@elsewhere.org", is_bot=n % 10 == 0)
-    fake_slack.limit_to_tiers(speed=30)
+    fake_slack.limit_to_tiers(speed=2)  # a page every 1.5 s: the next page comes sooner
     report = apply_roster(db=database, roster=parse_roster(_trust_roster(), framework), now=NOW)
     assert report.created == TRUST
 
