@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -63,6 +66,56 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def has_schema(self) -> bool:
+        """Whether staffroom's migrations have ever run here (its version table exists).
+
+        A SQLite file is only read for this: a file that is not staffroom's is left as it was.
+        """
+        path = sqlite_path(self.url)
+        if path is not None:
+            uri = f"{path.as_uri()}?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True)) as connection:
+                found = connection.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                ).fetchone()
+            return found is not None
+        with self.engine.connect() as connection:
+            return inspect(connection).has_table("alembic_version")
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows in each of staffroom's tables (the migrations' version table left out)."""
+        from sqlmodel import SQLModel
+
+        import storage.models  # noqa: F401  (the tables are registered on import)
+
+        with self.engine.connect() as connection:
+            present = set(inspect(connection).get_table_names())
+            return {
+                table.name: int(
+                    connection.execute(text(f'SELECT COUNT(*) FROM "{table.name}"')).scalar_one()
+                )
+                for table in SQLModel.metadata.sorted_tables
+                if table.name in present
+            }
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names (None for PostgreSQL or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).absolute()
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` (and its folder) readable by its owner only, unless it exists.
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
 
 def alembic_config() -> Config:
     config = Config()
@@ -72,10 +125,12 @@ def alembic_config() -> Config:
 
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        memory = url in ("sqlite://", "sqlite:///:memory:")
+        path = sqlite_path(url)
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
-        if memory:
+        if path is None:
             kwargs["poolclass"] = StaticPool
+        else:
+            create_private_file(path)  # before SQLite creates it readable by everyone
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -184,3 +184,10 @@ def delete_messages(*, session: Session, key_prefixes: Sequence[str], channel: s
         return 0
     result = session.execute(delete(OutboxMessage).where(or_(*conditions)))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def keys_sent_at(*, session: Session, moment: datetime) -> list[str]:
+    """Keys of the messages marked sent at `moment` (a tick's `now`)."""
+    return list(
+        session.exec(select(OutboxMessage.key).where(col(OutboxMessage.sent_at) == moment)).all()
+    )

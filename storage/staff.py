@@ -35,3 +35,28 @@ def staff_by_ids(*, session: Session, ids: Iterable[int]) -> dict[int, Staff]:
 
 def all_staff(*, session: Session) -> Sequence[Staff]:
     return session.exec(select(Staff).order_by(col(Staff.id))).all()
+
+
+def emails_without_slack_id(*, session: Session) -> list[str]:
+    """Active people Slack has not resolved yet."""
+    rows = session.exec(
+        select(Staff.email).where(col(Staff.active), col(Staff.slack_user_id).is_(None))
+    ).all()
+    return list(rows)
+
+
+def assign_slack_ids(*, session: Session, ids: dict[str, str]) -> None:
+    """Give each email its Slack user id; an id someone else held moves to the new email."""
+    if not ids:
+        return
+    holders = session.exec(
+        select(Staff).where(
+            col(Staff.slack_user_id).in_(list(ids.values())), col(Staff.email).not_in(list(ids))
+        )
+    ).all()
+    for holder in holders:
+        holder.slack_user_id = None  # that Slack account now answers to another email
+    session.flush()
+    people = session.exec(select(Staff).where(col(Staff.email).in_(list(ids)))).all()
+    for person in people:
+        person.slack_user_id = ids[person.email]

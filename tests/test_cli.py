@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -46,7 +52,7 @@ def _run(capsys, *argv):
     return code, out, err
 
 
-def test_import_staff_resolves_slack_users_by_email(env, tmp_path, capsys, fake_slack, database):
+def test_import_staff_finds_people_in_slacks_directory(env, tmp_path, capsys, fake_slack, database):
     roster = tmp_path / "staff.csv"
     roster.write_text(ROSTER, encoding="utf-8")
 
@@ -55,18 +61,61 @@ def test_import_staff_resolves_slack_users_by_email(env, tmp_path, capsys, fake_
     assert code == 0, err
     assert "imported 5 staff: 5 new, 0 updated, 0 unchanged, 0 marked inactive" in out
     assert (
+        "found in Slack: 4 in its directory (1 page(s), 4 people listed), 0 of 1 looked up" in out
+    )
+    assert (
         "1 not found in Slack (imported; tried again next import):\n  newbie@saltash.sch.uk" in out
     )
-    asked = [c.params["email"] for c in fake_slack.calls_to("users.lookupByEmail")]
-    assert sorted(asked) == sorted(line.split(",")[0] for line in ROSTER.splitlines()[1:])
+    assert err.splitlines() == [
+        "Slack directory page 1: 4 people read, 4 of 5 found",
+        "looked up 1 of 1 by email, 0 found",
+    ]
+    assert [c.params["email"] for c in fake_slack.calls_to("users.lookupByEmail")] == [
+        "newbie@saltash.sch.uk"
+    ]
     with database.session() as session:
         ids = {p.email: p.slack_user_id for p in all_staff(session=session)}
     assert ids["alice@saltash.sch.uk"] == "UALICE" and ids["newbie@saltash.sch.uk"] is None
 
     fake_slack.add_user("UNEWBIE", "newbie@saltash.sch.uk")
     code, out, _ = _run(capsys, "import-staff", str(roster))
-    assert code == 0 and "0 new, 1 updated, 4 unchanged" in out
-    assert len(fake_slack.calls_to("users.lookupByEmail")) == 6  # only the unresolved one again
+    assert code == 0 and "0 new, 0 updated, 5 unchanged" in out
+    assert "found in Slack: 1 in its directory" in out
+    with database.session() as session:
+        assert {p.email: p.slack_user_id for p in all_staff(session=session)}[
+            "newbie@saltash.sch.uk"
+        ] == "UNEWBIE"
+
+    calls = len(fake_slack.calls)
+    code, out, _ = _run(capsys, "import-staff", str(roster))
+    assert code == 0 and "found in Slack" not in out
+    assert [c.method for c in fake_slack.calls[calls:]] == ["auth.test"]  # nobody left to find
+
+
+def test_dry_run_says_what_would_change_and_writes_nothing(env, tmp_path, capsys, database):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert _run(capsys, "import-staff", str(roster))[0] == 0
+    changed = ROSTER.replace("Bob Jones,Saltash Primary,teacher,M3", "Bob Jones,Looe,teacher,M4")
+    changed = changed.replace("alice@saltash.sch.uk,Alice Smith", "alicia@saltash.sch.uk,Alicia")
+    roster.write_text(changed, encoding="utf-8")
+    env.delenv("SLACK_BOT_TOKEN")  # a dry run needs no Slack
+
+    code, out, err = _run(capsys, "import-staff", str(roster), "--dry-run")
+
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"dry run against {database.url}: nothing was written",
+        "would add 1, update 1, mark 1 inactive, leave 3 unchanged",
+        "  add       alicia@saltash.sch.uk (Alicia, Saltash Primary, teacher)",
+        "  update    bob@saltash.sch.uk: school Saltash Primary -> Looe; grade M3 -> M4",
+        "  inactive  alice@saltash.sch.uk",
+        "2 would be looked for in Slack",
+    ]
+    with database.session() as session:
+        people = {p.email: p for p in all_staff(session=session)}
+    assert "alicia@saltash.sch.uk" not in people and people["alice@saltash.sch.uk"].active
+    assert people["bob@saltash.sch.uk"].grade == "M3"
 
 
 def test_invalid_roster_lists_lines_and_imports_nothing(env, tmp_path, capsys, database):
@@ -92,14 +141,32 @@ def test_invalid_roster_lists_lines_and_imports_nothing(env, tmp_path, capsys, d
 def test_slack_refusing_the_token_stops_the_import(env, tmp_path, capsys, fake_slack, database):
     roster = tmp_path / "staff.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    fake_slack.script("users.lookupByEmail", error="invalid_auth")
+    fake_slack.script("auth.test", error="token_revoked")
 
     code, _, err = _run(capsys, "import-staff", str(roster))
 
     assert code == 2
-    assert err == "staffroom: Slack refused users.lookupByEmail: invalid_auth\n"
+    assert err == (
+        "staffroom: Slack refused SLACK_BOT_TOKEN (token_revoked): copy the Bot User OAuth "
+        "Token again from your app's OAuth & Permissions page\n"
+    )
     with database.session() as session:
         assert all_staff(session=session) == []
+
+
+def test_slack_refusing_the_directory_keeps_the_roster(env, tmp_path, capsys, fake_slack, database):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    fake_slack.script("users.list", error="missing_scope")
+
+    code, out, err = _run(capsys, "import-staff", str(roster))
+
+    assert code == 2 and "imported 5 staff" in out
+    assert err == (
+        "staffroom: Slack refused users.list: missing_scope (reinstall the app from its "
+        "manifest) (the roster was imported and those found so far saved: run import-staff "
+        "again to find the rest)\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -330,3 +397,182 @@ def test_erase_covers_feedback_visits_star_and_every_message_naming_them(
     assert not any("UBOB" in p or "Bob" in p for p in payloads)
     assert [(p.title, p.kpi_name, p.kpi_method) for p in projects] == [("(erased)", "(erased)", "")]
     assert notes == []
+
+
+# --- one line for every failure an IT admin met --------------------------------
+
+
+def test_staffroom_alone_prints_help_and_version_is_known(capsys):
+    code, out, _ = _run(capsys)
+    assert code == 0 and out.startswith("usage: staffroom")
+    for command in ("serve", "import-staff", "backup", "restore", "manifest", "export"):
+        assert f"    {command}" in out
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert re.fullmatch(r"staffroom \d+\.\d+\.\d+\S*\n", capsys.readouterr().out)
+
+
+def test_serve_help_describes_the_environment(capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "SLACK_API_URL",
+        "DATABASE_URL",
+        "STAFFROOM_DATA_DIR",
+        "STAFFROOM_FRAMEWORK",
+        "HOST, PORT",
+        "LOG_FORMAT",
+        ".env",
+    ):
+        assert name in out
+
+
+def test_no_help_text_points_outside_the_repository(capsys):
+    for command in ("serve", "import-staff", "tick", "export", "erase", "backup", "restore"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert "PRODUCT" not in out and "§" not in out and "seed" not in out
+
+
+@pytest.mark.parametrize("argv", [["export", "--email", "a@b.uk"], ["tick"], ["backup", "x.db"]])
+def test_commands_that_read_records_never_create_a_database(monkeypatch, tmp_path, capsys, argv):
+    """Run from another folder, without serve's settings: say which database is missing."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("STAFFROOM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.chdir(tmp_path)
+
+    code, out, err = _run(capsys, *argv)
+
+    assert code == 2 and out == ""
+    assert err == (
+        f"staffroom: no staffroom database at {tmp_path}/data/staffroom.db: set DATABASE_URL "
+        "or STAFFROOM_DATA_DIR as `staffroom serve` has them (or run this from the folder "
+        "with its .env)\n"
+    )
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_database_without_staffroom_tables_is_refused_not_filled(monkeypatch, tmp_path, capsys):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).close()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{other}")
+    code, _, err = _run(capsys, "export", "--email", "a@b.uk")
+    assert code == 2
+    assert err == (
+        f"staffroom: sqlite:///{other} holds no staffroom database: check DATABASE_URL "
+        "(or run this from the folder with serve's .env)\n"
+    )
+    assert other.stat().st_size == 0
+
+
+def test_export_reads_the_database_named_in_the_folders_dot_env(env, tmp_path, capsys, database):
+    env.delenv("DATABASE_URL")
+    (tmp_path / ".env").write_text(f"DATABASE_URL={database.url}\n", encoding="utf-8")
+    env.chdir(tmp_path)
+    code, _, err = _run(capsys, "export", "--email", "nobody@x.uk")
+    assert code == 2 and err == "staffroom: nobody with email nobody@x.uk is on the roster\n"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DATABASE_URL",
+            "foo",
+            "staffroom: invalid setting DATABASE_URL: 'foo' is not a database URL: use "
+            "sqlite:///PATH/staffroom.db or postgresql://USER:PASSWORD@HOST/DATABASE\n",
+        ),
+        (
+            "DATABASE_URL",
+            "postgres://staffroom:hunter2@127.0.0.1:1/staffroom",
+            "staffroom: cannot open the database at postgresql://staffroom:***@127.0.0.1:1/"
+            "staffroom: ",
+        ),
+        (
+            "SLACK_API_URL",
+            "notaurl",
+            "staffroom: invalid setting SLACK_API_URL: 'notaurl' is not an http(s) URL, "
+            "e.g. https://slack.com/api/\n",
+        ),
+    ],
+)
+def test_malformed_settings_are_one_line(env, capsys, variable, value, message):
+    env.setenv(variable, value)
+    code, out, err = _run(capsys, "migrate")
+    assert code == 2 and out == ""
+    assert err.startswith(message) and err.count("\n") == 1
+    assert "hunter2" not in err
+
+
+def test_postgresql_without_its_driver_names_the_install_command(tmp_path):
+    """As after the one-command install, which leaves the [postgres] extra out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STAFFROOM_"))}
+    env["DATABASE_URL"] = "postgresql://staffroom:pw@127.0.0.1/staffroom"
+    without_psycopg = (
+        "import sys; sys.modules['psycopg'] = None; from bot.cli import main; "
+        "sys.exit(main(['migrate']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", without_psycopg],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "staffroom: invalid setting DATABASE_URL: PostgreSQL needs its driver, which is not "
+        "installed: pip install 'staffroom[postgres]'\n"
+    )
+
+
+def test_a_framework_file_saved_by_notepad_as_ansi_gets_the_utf8_advice(env, capsys, tmp_path):
+    text = Path("bot/frameworks/smart.yml").read_text(encoding="utf-8")
+    ansi = tmp_path / "trust.yml"
+    ansi.write_bytes(
+        text.replace("Cornwall", "Cornwall \N{EN DASH} Kernow \N{POUND SIGN}").encode("cp1252")
+    )
+
+    code, out, err = _run(capsys, "check-framework", str(ansi))
+    assert code == 2 and out == ""
+    assert err == (
+        f"staffroom: {ansi} is not UTF-8 text: save it as UTF-8 "
+        "(in Notepad: Save As, Encoding UTF-8)\n"
+    )
+    env.setenv("STAFFROOM_FRAMEWORK", str(ansi))
+    code, _, err = _run(capsys, "export", "--email", "a@b.uk")
+    assert code == 2 and err.count("\n") == 1 and "is not UTF-8 text" in err
+
+
+def test_a_roster_saved_as_ansi_gets_the_same_advice(env, capsys, tmp_path):
+    roster = tmp_path / "staff.csv"
+    roster.write_bytes(ROSTER.replace("Amir Khan", "Amír Khän").encode("cp1252"))
+    code, _, err = _run(capsys, "import-staff", str(roster))
+    assert code == 2
+    assert err == (
+        f"staffroom: {roster} is not UTF-8 text: save it as UTF-8 (in Excel: Save As, CSV UTF-8)\n"
+    )
+
+
+def test_tick_says_what_it_sent_by_kind(env, tmp_path, capsys):
+    roster = tmp_path / "staff.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert _run(capsys, "import-staff", str(roster))[0] == 0
+
+    code, out, _ = _run(capsys, "tick", "--at", "2026-09-01T09:00")  # the ladder opens
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines == [
+        "queued 6, sent 6, held 0, retrying 0, failed 0, skipped 1 (no Slack account)",
+        "  sent     4  ladder checkpoint opened",  # the newbie has no Slack account yet
+        "  sent     2  appraisers: appraisees yet to fill in the ladder",  # Hannah and Amir
+    ]

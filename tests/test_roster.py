@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.admin.roster import import_roster, parse_roster
+from bot.admin.roster import (
+    apply_roster,
+    import_roster,
+    parse_roster,
+    plan_roster,
+    resolve_slack_ids,
+)
+from bot.admin.slack_directory import SlackPeople
 from bot.core.errors import RosterError
 from storage.models import LeaderScope, Role
 from storage.staff import all_staff
@@ -190,3 +197,176 @@ def test_invalid_file_changes_nothing(database, framework):
         parse_roster(HEADER + "only@s.uk,Only,S,teacher,M3,ghost@s.uk,\n", framework)
     assert len(_people(database)) == 4
     assert all(p.active for p in _people(database).values())
+
+
+# --- finding people in Slack --------------------------------------------------
+
+
+class Directory:
+    """Slack's directory as a list of pages, recording what was asked."""
+
+    def __init__(self, pages: list[dict[str, str]], lookups: dict[str, str] | None = None):
+        self._pages = pages
+        self._lookups = lookups or {}
+        self.pages_read = 0
+        self.looked_up: list[str] = []
+
+    def pages(self):
+        for page in self._pages:
+            self.pages_read += 1
+            yield page
+
+    def lookup(self, email):
+        self.looked_up.append(email)
+        return self._lookups.get(email)
+
+
+def test_the_directory_is_read_until_everyone_is_found(database, framework):
+    apply_roster(db=database, roster=parse_roster(GOOD, framework), now=NOW)
+    directory = Directory(
+        [
+            {"someone@else.org": "UX", "head@saltash.sch.uk": "UHEAD"},
+            {"amir@saltash.sch.uk": "UAMIR", "bob@saltash.sch.uk": "UBOB"},
+            {"carol@saltash.sch.uk": "UCAROL"},
+            {"never@read.org": "UNEVER"},
+        ]
+    )
+
+    report = resolve_slack_ids(db=database, directory=directory)
+
+    assert directory.pages_read == 3 and directory.looked_up == []
+    assert (report.pages, report.listed, report.found_listed, report.unresolved) == (3, 5, 4, [])
+    assert {p.email: p.slack_user_id for p in _people(database).values()} == {
+        "head@saltash.sch.uk": "UHEAD",
+        "amir@saltash.sch.uk": "UAMIR",
+        "bob@saltash.sch.uk": "UBOB",
+        "carol@saltash.sch.uk": "UCAROL",
+    }
+
+
+def test_only_emails_the_directory_did_not_list_are_looked_up(database, framework):
+    apply_roster(db=database, roster=parse_roster(GOOD, framework), now=NOW)
+    directory = Directory(
+        [{"head@saltash.sch.uk": "UHEAD", "amir@saltash.sch.uk": "UAMIR"}],
+        lookups={"carol@saltash.sch.uk": "UCAROL"},  # e.g. a guest the directory leaves out
+    )
+
+    report = resolve_slack_ids(db=database, directory=directory)
+
+    assert directory.looked_up == ["bob@saltash.sch.uk", "carol@saltash.sch.uk"]
+    assert (report.found_listed, report.found_by_lookup) == (2, 1)
+    assert report.unresolved == ["bob@saltash.sch.uk"]
+    assert _people(database)["carol@saltash.sch.uk"].slack_user_id == "UCAROL"
+
+
+def test_what_was_found_is_kept_when_reading_stops_half_way(database, framework):
+    apply_roster(db=database, roster=parse_roster(GOOD, framework), now=NOW)
+
+    class Broken(Directory):
+        def pages(self):
+            yield {"head@saltash.sch.uk": "UHEAD"}
+            raise RuntimeError("connection reset")
+
+    with pytest.raises(RuntimeError):
+        resolve_slack_ids(db=database, directory=Broken([]))
+
+    assert _people(database)["head@saltash.sch.uk"].slack_user_id == "UHEAD"
+    report = resolve_slack_ids(db=database, directory=Directory([{"amir@saltash.sch.uk": "UAMIR"}]))
+    assert report.found_listed == 1 and sorted(report.unresolved) == [
+        "bob@saltash.sch.uk",
+        "carol@saltash.sch.uk",
+    ]
+
+
+def test_a_slack_account_now_answering_to_another_email_moves(database, framework):
+    import_roster(
+        db=database,
+        roster=parse_roster(GOOD, framework),
+        lookup=_lookup({"bob@saltash.sch.uk": "UBOB"}),
+        now=NOW,
+    )
+    renamed = GOOD.replace("Bob@Saltash.sch.uk,Bob Jones", "robert@saltash.sch.uk,Robert Jones")
+    apply_roster(db=database, roster=parse_roster(renamed, framework), now=LATER)
+
+    resolve_slack_ids(db=database, directory=Directory([{"robert@saltash.sch.uk": "UBOB"}]))
+
+    people = _people(database)
+    assert people["robert@saltash.sch.uk"].slack_user_id == "UBOB"
+    assert (
+        people["bob@saltash.sch.uk"].slack_user_id is None
+        and not people["bob@saltash.sch.uk"].active
+    )
+
+
+def test_plan_names_each_change(database, framework):
+    apply_roster(db=database, roster=parse_roster(GOOD, framework), now=NOW)
+    changed = GOOD.replace(
+        "Amir Khan,Saltash Primary,teacher,TLR2,head@saltash.sch.uk,",
+        "Amir Khan,Saltash Primary,leader,TLR2,,",
+    )
+    with database.session() as session:
+        plan = plan_roster(
+            existing=all_staff(session=session), roster=parse_roster(changed, framework)
+        )
+    assert [(c.email, c.what) for c in plan.updated] == [
+        ("amir@saltash.sch.uk", "role teacher -> leader; appraiser head@saltash.sch.uk -> (none)")
+    ]
+    assert plan.added == [] and plan.deactivated == [] and plan.unchanged == 3
+
+
+# --- a whole trust against Slack's documented rate limits ------------------------
+
+TRUST = 5000
+
+
+def _trust_roster() -> str:
+    lines = [HEADER.strip()]
+    for n in range(TRUST):
+        appraiser = "" if n < 20 else f"staff{n % 20}@trust.sch.uk"
+        lines.append(f"staff{n}@trust.sch.uk,Staff {n},School {n % 20},teacher,M3,{appraiser},")
+    return "\n".join(lines) + "\n"
+
+
+class Waits:
+    def __init__(self):
+        self.seconds: list[float] = []
+
+    def waiting(self, *, method, seconds):
+        self.seconds.append(seconds)
+
+
+def test_a_trust_of_5000_is_found_in_a_few_pages_despite_429s(database, framework, fake_slack):
+    from slack_sdk import WebClient
+
+    for n in range(TRUST):
+        if n != 4321:
+            fake_slack.add_user(f"U{n:05d}", f"Staff{n}@Trust.sch.uk")
+    fake_slack.add_user("UGUEST", "staff4321@trust.sch.uk")  # found only by lookup
+    fake_slack.users["UGUEST"]["in_directory"] = False
+    for n in range(300):  # others in the workspace: pupils' clubs, governors' guests, bots
+        fake_slack.add_user(f"UOTHER{n}", f"other{n}@elsewhere.org", is_bot=n % 10 == 0)
+    fake_slack.limit_to_tiers(speed=2)  # a page every 1.5 s: the next page comes sooner
+    report = apply_roster(db=database, roster=parse_roster(_trust_roster(), framework), now=NOW)
+    assert report.created == TRUST
+
+    waits = Waits()
+    client = WebClient(token="xoxb-test", base_url=fake_slack.api_url)
+    found = resolve_slack_ids(db=database, directory=SlackPeople(client, listener=waits, pace={}))
+
+    listed = fake_slack.calls_to("users.list")
+    pages = [c for c in listed if c.accepted]
+    assert len(pages) == 6 and all(c.params["limit"] == "1000" for c in pages)
+    # Slack answered 429 between pages; the same page was asked for again, not skipped.
+    refused = [c for c in listed if not c.accepted]
+    assert refused and waits.seconds and all(s >= 1 for s in waits.seconds)
+    for call in refused:
+        following = listed[listed.index(call) + 1]
+        assert following.params.get("cursor") == call.params.get("cursor")
+    assert [c.params["email"] for c in fake_slack.accepted("users.lookupByEmail")] == [
+        "staff4321@trust.sch.uk"
+    ]
+    assert (found.found_listed, found.found_by_lookup, found.unresolved) == (TRUST - 1, 1, [])
+    with database.read_session() as session:
+        ids = {p.email: p.slack_user_id for p in all_staff(session=session)}
+    assert ids["staff0@trust.sch.uk"] == "U00000" and ids["staff4321@trust.sch.uk"] == "UGUEST"
+    assert None not in ids.values()

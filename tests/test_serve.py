@@ -7,14 +7,19 @@ confirmation, and `staffroom export` listing it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
 
 import httpx2 as httpx
@@ -54,14 +59,51 @@ def _staffroom(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
-def _serve(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+class Serving:
+    """`staffroom serve` as a process, its output collected line by line as it comes."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait(self, timeout: float) -> int:
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=5)
+        return code
+
+    def stop(self, signal_number: int = signal.SIGTERM) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal_number)
+        return self.wait(timeout=10)
+
+
+def _serve(env: dict[str, str]) -> Serving:
+    return Serving(env)
+
+
+def _healthy(serving: Serving, base: str) -> bool:
+    assert serving.process.poll() is None, serving.output
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 @pytest.fixture
@@ -85,25 +127,22 @@ def admin_env(database, fake_slack, tmp_path) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(admin_env, tmp_path) -> Iterator[str]:
+def serving(admin_env, tmp_path) -> Iterator[Serving]:
     imported = _staffroom(admin_env, "import-staff", str(tmp_path / "staff.csv"))
     assert imported.returncode == 0, imported.stderr
-    process = _serve(admin_env)
+    serving = _serve(admin_env)
     base = f"http://127.0.0.1:{admin_env['PORT']}"
-
-    def healthy() -> bool:
-        assert process.poll() is None, process.stdout.read()
-        try:
-            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    _until(healthy, 30, "staffroom serve to answer /healthz")
-    yield base
-    process.send_signal(signal.SIGTERM)
+    _until(lambda: _healthy(serving, base), 30, "staffroom serve to answer /healthz")
+    yield serving
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells the truth.
-    assert process.wait(timeout=10) in (0, -signal.SIGTERM)
-    assert "Finished server process" in process.stdout.read()
+    assert serving.stop() in (0, -signal.SIGTERM)
+    assert "Finished server process" in serving.output
+    assert "Traceback" not in serving.output
+
+
+@pytest.fixture
+def server(serving, admin_env) -> str:
+    return f"http://127.0.0.1:{admin_env['PORT']}"
 
 
 def test_commend_through_a_running_server(server, admin_env, fake_slack):
@@ -155,12 +194,209 @@ def test_running_server_refuses_unsigned_requests(server):
 def test_socket_mode_is_chosen_by_the_app_token_and_uses_slack_api_url(admin_env, fake_slack):
     env = {**admin_env, "SLACK_APP_TOKEN": "xapp-test"}
     del env["SLACK_SIGNING_SECRET"]  # not needed in Socket Mode
-    fake_slack.script("apps.connections.open", error="invalid_auth", times=50)
-    process = _serve(env)
-    try:
-        _until(lambda: fake_slack.calls_to("apps.connections.open"), 30, "apps.connections.open")
-    finally:
-        process.kill()
-        process.wait(timeout=10)
+    fake_slack.script("apps.connections.open", error="invalid_auth")
+
+    serving = _serve(env)
+
+    assert serving.wait(timeout=30) == 2
     call = fake_slack.calls_to("apps.connections.open")[0]
     assert call.headers.get("Authorization") == "Bearer xapp-test"
+    assert serving.lines[-1] == (
+        "staffroom: Slack refused SLACK_APP_TOKEN (invalid_auth): create an app-level token "
+        "with connections:write under Basic Information"
+    )
+    assert "Traceback" not in serving.output
+
+
+# --- what serve says and checks as it starts ------------------------------------
+
+
+def test_one_start_up_line_says_what_is_served(serving, admin_env):
+    (line,) = [line for line in serving.lines if " serving: " in line]
+    assert re.search(
+        rf"staffroom \d+\.\d+\.\d+\S* serving: mode HTTP on 127\.0\.0\.1:{admin_env['PORT']}; "
+        rf"database {re.escape(admin_env['DATABASE_URL'])}; "
+        r"framework SMART \(built-in\); trust South East Cornwall Multi Academy Regional Trust; "
+        r"time zone Europe/London; Slack @staffroom in T1$",
+        line,
+    ), line
+    assert "Added job" not in serving.output
+    assert "`token` will be unused" not in serving.output
+    assert "xoxb-test" not in serving.output
+
+
+def test_metrics_after_a_commend(server, fake_slack):
+    body = urlencode(
+        command_payload(
+            "/commend",
+            "<@UBOB|bob> thanks for the cover",
+            user_id="UALICE",
+            channel_id="C1",
+            response_url=fake_slack.response_url(),
+        )
+    )
+    assert (
+        httpx.post(
+            f"{server}/slack/events", content=body, headers=signed_headers(body), timeout=5
+        ).status_code
+        == 200
+    )
+    _until(lambda: len(fake_slack.accepted()) == 3, 10, "three messages")
+
+    def metrics() -> dict[str, float]:
+        text = httpx.get(f"{server}/metrics", timeout=5).text
+        return {
+            name: float(value)
+            for name, value in re.findall(r"^(staffroom_\S+) (\S+)$", text, flags=re.M)
+        }
+
+    _until(lambda: metrics().get('staffroom_outbox_messages{state="sent"}') == 3, 10, "3 sent")
+    seen = metrics()
+    assert seen['staffroom_requests_total{kind="/commend",outcome="ok"}'] == 1
+    assert seen['staffroom_ack_seconds_count{kind="/commend"}'] == 1
+    assert seen['staffroom_ack_seconds_bucket{kind="/commend",le="3.0"}'] == 1
+    assert seen['staffroom_outbox_messages{state="pending"}'] == 0
+    assert seen['staffroom_outbox_messages{state="failed"}'] == 0
+    assert seen.get('staffroom_nudges_total{outcome="sent"}', 0) == 0  # no tick has run yet
+    assert seen["staffroom_tick_seconds_count"] == 0
+
+
+def test_a_refused_token_stops_serve_in_one_line(admin_env, fake_slack):
+    fake_slack.script("auth.test", error="token_revoked")
+    serving = _serve(admin_env)
+    assert serving.wait(timeout=30) == 2
+    assert serving.lines[-1] == (
+        "staffroom: Slack refused SLACK_BOT_TOKEN (token_revoked): copy the Bot User OAuth "
+        "Token again from your app's OAuth & Permissions page"
+    )
+    assert "Traceback" not in serving.output
+
+
+def test_serve_starts_when_slack_is_unreachable_and_says_so(admin_env):
+    env = {**admin_env, "SLACK_API_URL": f"http://127.0.0.1:{_free_port()}/api/"}
+    serving = _serve(env)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        _until(lambda: _healthy(serving, base), 30, "staffroom serve to answer /healthz")
+    finally:
+        serving.stop()
+    assert f"Slack is unreachable at {env['SLACK_API_URL']}" in serving.output
+    assert "Slack unreachable" in serving.output  # in the start-up line
+    assert "Traceback" not in serving.output
+
+
+def test_json_logs_are_one_object_a_line_without_tokens_or_words(admin_env, fake_slack, tmp_path):
+    imported = _staffroom(admin_env, "import-staff", str(tmp_path / "staff.csv"))
+    assert imported.returncode == 0, imported.stderr
+    env = {**admin_env, "LOG_FORMAT": "json"}
+    serving = _serve(env)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        _until(lambda: _healthy(serving, base), 30, "staffroom serve to answer /healthz")
+        body = urlencode(
+            command_payload(
+                "/commend",
+                "<@UBOB|bob> a very private thank-you",
+                user_id="UALICE",
+                channel_id="C1",
+                response_url=fake_slack.response_url(),
+            )
+        )
+        httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body), timeout=5)
+        _until(lambda: len(fake_slack.accepted()) == 3, 10, "three messages")
+    finally:
+        serving.stop()
+    entries = [json.loads(line) for line in serving.lines]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert any(" serving: " in e["message"] for e in entries)
+    assert "xoxb-test" not in serving.output and SIGNING_SECRET not in serving.output
+    assert "private thank-you" not in serving.output
+
+
+def _websocket_server() -> tuple[socket.socket, list[socket.socket]]:
+    """Enough of a WebSocket server for Socket Mode to connect: the handshake, then quiet."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(connection)
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += connection.recv(4096)
+            key = re.search(rb"Sec-WebSocket-Key: (\S+)", request).group(1)
+            accept = base64.b64encode(
+                hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest()
+            )
+            connection.sendall(
+                b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+            )
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, accepted
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGINT, signal.SIGTERM])
+def test_socket_mode_stops_cleanly_on_ctrl_c_and_sigterm(admin_env, tmp_path, stop_with):
+    listener, accepted = _websocket_server()
+    ws_url = f"ws://127.0.0.1:{listener.getsockname()[1]}/link"
+    api = ThreadingHTTPServer(("127.0.0.1", 0), _socket_mode_api(ws_url))
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    env = {
+        **admin_env,
+        "SLACK_APP_TOKEN": "xapp-test",
+        "SLACK_API_URL": f"http://127.0.0.1:{api.server_address[1]}/api/",
+    }
+    del env["SLACK_SIGNING_SECRET"]
+    serving = _serve(env)
+    try:
+        _until(lambda: "connected to Slack in Socket Mode" in serving.output, 30, "connected")
+        assert accepted
+        code = serving.stop(stop_with)
+    finally:
+        api.shutdown()
+        listener.close()
+    assert code == 0, serving.output
+    assert "disconnecting from Slack" in serving.output
+    assert "Traceback" not in serving.output
+
+
+def test_socket_mode_without_network_is_one_line(admin_env):
+    env = {
+        **admin_env,
+        "SLACK_APP_TOKEN": "xapp-test",
+        "SLACK_API_URL": f"http://127.0.0.1:{_free_port()}/api/",
+    }
+    del env["SLACK_SIGNING_SECRET"]
+    serving = _serve(env)
+    assert serving.wait(timeout=60) == 2
+    assert serving.lines[-1].startswith(
+        f"staffroom: cannot connect to Slack in Socket Mode at {env['SLACK_API_URL']}: "
+    )
+    assert "Traceback" not in serving.output
+
+
+def _socket_mode_api(ws_url: str) -> type[BaseHTTPRequestHandler]:
+    class Api(BaseHTTPRequestHandler):
+        def log_message(self, *_args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = json.dumps(
+                {"ok": True, "url": ws_url, "user": "staffroom", "team": "T1", "team_id": "T1"}
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Api

@@ -1,4 +1,4 @@
-"""Erasing a person's personal data on request (PRODUCT §3.2 `staffroom erase`).
+"""Erasing a person's personal data on request (`staffroom erase`).
 
 The person's row stays, anonymised, so that counts by school and role still
 add up; their name, email, grade, Slack identity and appraiser link go; the words

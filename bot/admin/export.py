@@ -1,4 +1,4 @@
-"""A person's whole record (PRODUCT §3.5, shaped by bot.admin.export_model): the answer
+"""A person's whole record (docs/export.md; its shape is bot.admin.export_model): the answer
 to a data-subject access request."""
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""The staff roster: reading the trust's CSV (PRODUCT §3.4) and applying it.
+"""The staff roster: reading the trust's CSV and applying it, then finding people in Slack.
 
-Either the whole file is valid and imported in one transaction, or nothing is
-and every bad line is reported with its number.
+Either the whole file is valid and applied in one transaction, or nothing is and
+every bad line is reported with its number. Slack user ids are found afterwards
+(`resolve_slack_ids`), page by page of the workspace's directory and saved as
+they are found, so an interrupted import keeps what it learned.
 """
 
 from __future__ import annotations
@@ -9,21 +11,39 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from bot.core.errors import RosterError
 from bot.core.framework import Framework
 from storage.db import Database
 from storage.models import LeaderScope, Role, Staff
-from storage.staff import all_staff
+from storage.staff import all_staff, assign_slack_ids, emails_without_slack_id
 
 HEADER = ["email", "name", "school", "role", "grade", "appraiser_email", "leader"]
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 # Given an email, the Slack user id it belongs to, or None when Slack knows no such person.
 SlackLookup = Callable[[str], str | None]
+
+
+class SlackDirectory(Protocol):
+    """Where Slack user ids come from (bot.admin.slack_directory reads Slack's)."""
+
+    def pages(self) -> Iterator[dict[str, str]]:
+        """The workspace's people a page at a time: email (lower case) -> user id."""
+        ...
+
+    def lookup(self, email: str) -> str | None:
+        """One person by email (for those the pages did not list); None if unknown."""
+        ...
+
+
+class ResolveProgress(Protocol):
+    def page(self, *, number: int, listed: int, found: int, wanted: int) -> None: ...
+    def looked_up(self, *, done: int, total: int, found: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,32 @@ class ImportReport:
     deactivated: int = 0
     unresolved: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    email: str
+    what: str  # "school Saltash -> Looe; grade M3 -> M4" for an update, the row for an addition
+
+
+@dataclass(frozen=True)
+class RosterChanges:
+    """What applying a roster does to the people already on it."""
+
+    added: list[Change]
+    updated: list[Change]
+    deactivated: list[str]
+    unchanged: int
+
+
+@dataclass
+class ResolveReport:
+    pages: int = 0
+    listed: int = 0  # people the directory listed
+    found_listed: int = 0
+    looked_up: int = 0
+    found_by_lookup: int = 0
+    unresolved: list[str] = field(default_factory=list)
 
 
 def parse_roster(text: str, framework: Framework) -> ParsedRoster:
@@ -161,71 +207,126 @@ def _appraiser_problems(rows: list[RosterRow], line_of: dict[str, int]) -> list[
     return problems
 
 
-def import_roster(
-    *, db: Database, roster: ParsedRoster, lookup: SlackLookup, now: datetime
-) -> ImportReport:
-    """Apply a validated roster: add and update people, mark the absent inactive.
+def plan_roster(*, existing: Iterable[Staff], roster: ParsedRoster) -> RosterChanges:
+    """What `apply_roster` would change, person by person (for --dry-run and the report)."""
+    people = {person.email: person for person in existing}
+    email_of = {person.id: person.email for person in people.values()}
+    listed = {row.email for row in roster.rows}
+    added: list[Change] = []
+    updated: list[Change] = []
+    unchanged = 0
+    for row in roster.rows:
+        person = people.get(row.email)
+        if person is None:
+            added.append(Change(row.email, f"{row.name}, {row.school}, {row.role.value}"))
+            continue
+        differences = _differences(person, row, email_of.get(person.appraiser_id))
+        if differences:
+            updated.append(Change(row.email, "; ".join(differences)))
+        else:
+            unchanged += 1
+    deactivated = [p.email for p in people.values() if p.email not in listed and p.active]
+    return RosterChanges(added, updated, deactivated, unchanged)
 
-    Slack is asked only about people it has not yet resolved, before the one
-    transaction that writes everything.
+
+def apply_roster(*, db: Database, roster: ParsedRoster, now: datetime) -> ImportReport:
+    """Add and update people, mark the absent inactive, in one transaction.
+
+    Slack identities already known are kept; `resolve_slack_ids` finds the rest.
     """
     report = ImportReport(warnings=list(roster.warnings))
     with db.session() as session:
-        known = {person.email: person.slack_user_id for person in all_staff(session=session)}
-    resolved: dict[str, str | None] = {}
-    for row in roster.rows:
-        resolved[row.email] = known.get(row.email) or lookup(row.email)
-        if resolved[row.email] is None:
-            report.unresolved.append(row.email)
-
-    with db.session() as session:
         existing = {person.email: person for person in all_staff(session=session)}
-        email_of = {person.id: person.email for person in existing.values()}
-        holders = {p.slack_user_id: p for p in existing.values() if p.slack_user_id}
-        listed = {row.email for row in roster.rows}
-        for person in existing.values():
-            if person.email not in listed and person.active:
-                person.active = False
-                person.updated_at = now
-                report.deactivated += 1
-
+        changes = plan_roster(existing=existing.values(), roster=roster)
+        changed = {change.email for change in changes.updated}
+        for email in changes.deactivated:
+            existing[email].active = False
+            existing[email].updated_at = now
         people: dict[str, Staff] = {}
         for row in roster.rows:
-            slack_id = resolved[row.email]
-            holder = holders.get(slack_id) if slack_id else None
-            if holder is not None and holder.email != row.email:
-                holder.slack_user_id = None  # that Slack account now answers to this email
-                session.flush()
-            known_person = existing.get(row.email)
-            if known_person is None:
-                person = Staff(
-                    email=row.email,
-                    name=row.name,
-                    school=row.school,
-                    role=row.role,
-                    grade=row.grade,
-                    leader=row.leader,
-                    created_at=now,
-                    updated_at=now,
-                )
-                report.created += 1
-            elif _changed(known_person, row, slack_id, email_of.get(known_person.appraiser_id)):
-                person = known_person
-                for name, value in _fields(row).items():
-                    setattr(person, name, value)
+            person = existing.get(row.email)
+            if person is None:
+                person = Staff(email=row.email, name=row.name, school=row.school, role=row.role)
+                _update(person, row)
+                person.created_at = person.updated_at = now
+                session.add(person)
+            elif row.email in changed:
+                _update(person, row)
                 person.active = True
                 person.updated_at = now
-                report.updated += 1
-            else:
-                person = known_person
-                report.unchanged += 1
-            person.slack_user_id = slack_id
-            session.add(person)
             people[row.email] = person
         session.flush()
         for row in roster.rows:
             appraiser = people[row.appraiser_email] if row.appraiser_email else None
             people[row.email].appraiser_id = appraiser.id if appraiser else None
+    report.created = len(changes.added)
+    report.updated = len(changes.updated)
+    report.unchanged = changes.unchanged
+    report.deactivated = len(changes.deactivated)
+    return report
+
+
+def resolve_slack_ids(
+    *, db: Database, directory: SlackDirectory, progress: ResolveProgress | None = None
+) -> ResolveReport:
+    """Find the Slack user id of everyone active who has none yet, saving each page's finds.
+
+    The directory is read page by page (and no further once everyone is found);
+    only the emails it did not list are looked up one by one.
+    """
+    report = ResolveReport()
+    with db.read_session() as session:
+        wanted = set(emails_without_slack_id(session=session))
+    total = len(wanted)
+    if not wanted:
+        return report
+    for page in directory.pages():
+        report.pages += 1
+        report.listed += len(page)
+        found = {email: page[email] for email in wanted.intersection(page)}
+        if found:
+            with db.session() as session:
+                assign_slack_ids(session=session, ids=found)
+            wanted.difference_update(found)
+            report.found_listed += len(found)
+        if progress is not None:
+            progress.page(
+                number=report.pages, listed=report.listed, found=total - len(wanted), wanted=total
+            )
+        if not wanted:
+            return report
+    remaining = sorted(wanted)
+    report.looked_up = len(remaining)
+    for done, email in enumerate(remaining, start=1):
+        user_id = directory.lookup(email)
+        if user_id is None:
+            report.unresolved.append(email)
+        else:
+            with db.session() as session:
+                assign_slack_ids(session=session, ids={email: user_id})
+            report.found_by_lookup += 1
+        if progress is not None:
+            progress.looked_up(done=done, total=len(remaining), found=report.found_by_lookup)
+    return report
+
+
+class LookupOnly:
+    """A directory that lists nobody and looks people up one at a time with `lookup`."""
+
+    def __init__(self, lookup: SlackLookup) -> None:
+        self.lookup = lookup
+
+    def pages(self) -> Iterator[dict[str, str]]:
+        return iter(())
+
+
+def import_roster(
+    *, db: Database, roster: ParsedRoster, lookup: SlackLookup, now: datetime
+) -> ImportReport:
+    """Apply a roster and look up, one by one, whoever Slack has not resolved yet."""
+    report = apply_roster(db=db, roster=roster, now=now)
+    resolved = resolve_slack_ids(db=db, directory=LookupOnly(lookup))
+    report.unresolved = resolved.unresolved
     return report
 
 
@@ -239,12 +340,25 @@ def _fields(row: RosterRow) -> dict[str, object]:
     }
 
 
-def _changed(
-    person: Staff, row: RosterRow, slack_id: str | None, appraiser_email: str | None
-) -> bool:
-    return (
-        any(getattr(person, name) != value for name, value in _fields(row).items())
-        or person.slack_user_id != slack_id
-        or appraiser_email != row.appraiser_email
-        or not person.active
-    )
+def _update(person: Staff, row: RosterRow) -> None:
+    for name, value in _fields(row).items():
+        setattr(person, name, value)
+
+
+def _differences(person: Staff, row: RosterRow, appraiser_email: str | None) -> list[str]:
+    differences = [
+        f"{name} {_shown(getattr(person, name))} -> {_shown(value)}"
+        for name, value in _fields(row).items()
+        if getattr(person, name) != value
+    ]
+    if appraiser_email != row.appraiser_email:
+        differences.append(f"appraiser {_shown(appraiser_email)} -> {_shown(row.appraiser_email)}")
+    if not person.active:
+        differences.append("active again")
+    return differences
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    return str(getattr(value, "value", value))

@@ -1,27 +1,27 @@
-"""The `staffroom` command line: one module per command (PRODUCT §3.2).
+"""The `staffroom` command line: one module per command, each with `add(commands)`.
 
-Errors are one line on stderr and a non-zero exit status.
+Errors are one line on stderr and a non-zero exit status, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
-from bot.cli import records, roster, schema, serve, tick
+from bot.cli import backup, manifest, records, roster, schema, serve, tick
 from bot.core.errors import RosterError, StaffroomError
 
-COMMANDS = (serve, roster, tick, records, schema)
+COMMANDS = (serve, roster, tick, records, backup, manifest, schema)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return 0
     try:
         return int(args.run(args))
     except RosterError as error:
@@ -32,11 +32,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StaffroomError as error:
         print(f"staffroom: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("staffroom: interrupted", file=sys.stderr)
+        return 130
+
+
+def staffroom_version() -> str:
+    try:
+        return version("staffroom")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="staffroom", description="Staff appraisal in Slack.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="staffroom",
+        description="Staff appraisal and professional development in Slack.",
+        epilog="Run `staffroom COMMAND --help` for a command's options and settings.",
+    )
+    parser.add_argument("--version", action="version", version=f"staffroom {staffroom_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         module.add(commands)
     return parser

@@ -1,25 +1,87 @@
-"""What every command that opens the database shares: settings, framework, database."""
+"""What every command that opens the database shares: settings, framework, database.
+
+`start` may create the database (serve, import-staff, migrate); `open_existing`
+never does: a command that reads or changes records (export, erase, backup, tick,
+audit, purge, outbox) refuses a database that is not there and names the one it
+looked at, rather than answering from an empty one.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from bot.core.errors import StaffroomError
 from bot.core.framework import Framework, load_framework
 from bot.runtime.config import Mode, Settings, load_settings
-from storage.db import Database
+from bot.runtime.logs import configure_logging
+from storage.db import Database, sqlite_path
+
+
+def settings_for(mode: Mode) -> Settings:
+    """Settings checked for `mode`, with logging set up as they ask."""
+    settings = load_settings()
+    # serve logs what it does; one-shot commands print their results and log only trouble.
+    configure_logging(
+        settings.log_format, level=logging.INFO if mode is Mode.SERVE else logging.WARNING
+    )
+    settings.require(mode)
+    return settings
 
 
 def start(mode: Mode) -> tuple[Settings, Framework, Database]:
-    settings = load_settings()
-    settings.require(mode)
+    """Settings, framework and the database, created or brought up to date."""
+    settings = settings_for(mode)
     framework = load_framework(settings.staffroom_framework)
-    db = Database(settings.database_url)
+    db = _migrated(Database(settings.database), settings.database)
+    return settings, framework, db
+
+
+def open_existing(mode: Mode) -> tuple[Settings, Framework, Database]:
+    """Like `start`, but refuse to create a database: it must already hold staffroom's tables."""
+    settings = settings_for(mode)
+    framework = load_framework(settings.staffroom_framework)
+    return settings, framework, existing_database(settings)
+
+
+def existing_database(settings: Settings) -> Database:
+    url = settings.database
+    where = safe_url(url)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise StaffroomError(f"no staffroom database at {path}: {_hint(settings)}")
+    db = Database(url)
+    try:
+        found = db.has_schema()
+    except Exception as error:
+        raise StaffroomError(f"cannot open the database at {where}: {_reason(error)}") from None
+    if not found:
+        db.dispose()
+        raise StaffroomError(f"{where} holds no staffroom database: {_hint(settings)}")
+    return _migrated(db, url)
+
+
+def _hint(settings: Settings) -> str:
+    if settings.database_url is None:
+        return (
+            "set DATABASE_URL or STAFFROOM_DATA_DIR as `staffroom serve` has them "
+            "(or run this from the folder with its .env)"
+        )
+    return "check DATABASE_URL (or run this from the folder with serve's .env)"
+
+
+def _migrated(db: Database, url: str) -> Database:
     try:
         db.migrate()
     except Exception as error:  # an unreachable or unusable database: one clear line
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        where = safe_url(settings.database_url)
-        raise StaffroomError(f"cannot open the database at {where}: {reason}") from None
-    return settings, framework, db
+        raise StaffroomError(
+            f"cannot open the database at {safe_url(url)}: {_reason(error)}"
+        ) from None
+    return db
+
+
+def _reason(error: Exception) -> str:
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def safe_url(url: str) -> str:

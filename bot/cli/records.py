@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from bot.cli.common import start
+from bot.cli.common import open_existing
 from bot.core.errors import StaffroomError
 from bot.runtime.config import Mode
 from bot.runtime.deps import utc_now
@@ -25,7 +25,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def export_record(args: argparse.Namespace) -> int:
     from bot.admin.export import export_person
 
-    _settings, framework, db = start(Mode.OFFLINE)
+    _settings, framework, db = open_existing(Mode.OFFLINE)
     record = export_person(db=db, framework=framework, email=args.email)
     print(json.dumps(record.as_json(), indent=2, ensure_ascii=False))
     return 0
@@ -34,7 +34,7 @@ def export_record(args: argparse.Namespace) -> int:
 def erase_record(args: argparse.Namespace) -> int:
     from bot.admin.erasure import erase_person
 
-    _settings, _framework, db = start(Mode.OFFLINE)
+    _settings, _framework, db = open_existing(Mode.OFFLINE)
     email = args.email.strip().lower()
     if not args.yes:
         print(f"This erases the personal data of {email} and cannot be undone.")

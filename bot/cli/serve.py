@@ -4,23 +4,45 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import start
-from bot.runtime.config import Mode
+from bot.cli.common import safe_url, start
+from bot.runtime.config import ENVIRONMENT_HELP, Mode
 from bot.runtime.deps import Deps
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser("serve", help="run the Slack app (HTTP, or Socket Mode)")
+    serve = commands.add_parser(
+        "serve",
+        help="run the Slack app (HTTP, or Socket Mode)",
+        description=(
+            "Run the Slack app: HTTP at POST /slack/events (with GET /healthz and GET /metrics), "
+            "or Socket Mode when SLACK_APP_TOKEN is set; the scheduler runs inside it. "
+            "The database is created or upgraded on start."
+        ),
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.set_defaults(run=run)
 
 
 def run(_args: argparse.Namespace) -> int:
+    from bot.cli import staffroom_version
     from bot.runtime.app import create_app
     from bot.runtime.scheduler import start_scheduler
     from bot.runtime.server import serve_http, serve_socket_mode
     from bot.runtime.slack_client import make_client
+    from bot.runtime.startup import check_token, log, startup_line
 
     settings, framework, db = start(Mode.SERVE)
+    slack = check_token(make_client(settings))
+    log.info(
+        startup_line(
+            version=staffroom_version(),
+            settings=settings,
+            framework=framework,
+            database=safe_url(settings.database),
+            slack=slack,
+        )
+    )
     deps = Deps(settings=settings, framework=framework, db=db)
     app = create_app(deps)
     scheduler = start_scheduler(deps, make_client(settings, paced=True))
@@ -28,7 +50,7 @@ def run(_args: argparse.Namespace) -> int:
         if settings.slack_app_token is not None:
             serve_socket_mode(app, settings.slack_app_token.get_secret_value())
         else:
-            serve_http(app, db, settings.port)
+            serve_http(app, db, settings.host, settings.port)
     finally:
         scheduler.shutdown(wait=False)
     return 0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 
-from bot.cli.common import start
+from bot.cli.common import open_existing
 from bot.runtime.config import Mode
 from bot.runtime.deps import utc_now
 
@@ -19,8 +20,9 @@ def run(args: argparse.Namespace) -> int:
     from bot.core.calendar import SchoolCalendar
     from bot.runtime.slack_client import make_client
     from bot.runtime.tick import parse_moment, tick
+    from storage.outbox import keys_sent_at
 
-    settings, framework, db = start(Mode.TICK)
+    settings, framework, db = open_existing(Mode.TICK)
     now = parse_moment(args.at, framework) if args.at else utc_now()
     report = tick(
         db=db,
@@ -34,6 +36,32 @@ def run(args: argparse.Namespace) -> int:
         f"retrying {report.retrying}, failed {report.failed}, "
         f"skipped {report.skipped} (no Slack account)"
     )
+    with db.read_session() as session:
+        kinds = Counter(kind_of(key) for key in keys_sent_at(session=session, moment=now))
+    for kind, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
+        print(f"  sent {count:>5}  {KINDS.get(kind, kind)}")
     for error in report.errors:
         print(f"  failed: {error}")
     return 0
+
+
+# What each outbox key's leading part means, for the report.
+KINDS = {
+    "nudge:cp-open": "ladder checkpoint opened",
+    "nudge:cp-closing": "ladder checkpoint closing",
+    "nudge:cp-appraisees": "appraisers: appraisees yet to fill in the ladder",
+    "nudge:written-due": "written feedback due",
+    "nudge:written-overdue": "written feedback overdue",
+    "nudge:star-evaluation": "STAR evaluations to confirm",
+    "commend": "commendations",
+    "feedback": "feedback",
+    "visit": "lesson visits",
+    "star": "STAR project messages",
+    "summary": "weekly summaries",
+}
+
+
+def kind_of(key: str) -> str:
+    """`nudge:cp-open:2026-27:sep:12` -> `nudge:cp-open`; `commend:3:UBOB` -> `commend`."""
+    parts = key.split(":")
+    return ":".join(parts[:2]) if parts[0] == "nudge" and len(parts) > 1 else parts[0]

@@ -303,6 +303,10 @@ def load_framework(path: Path | None = None) -> Framework:
         raw: Any = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise FrameworkError(f"{source}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise FrameworkError(
+            f"{source} is not UTF-8 text: save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -7,6 +7,7 @@ Point the app at it with SLACK_API_URL (`fake.api_url`); give slash commands
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import math
@@ -16,6 +17,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
+
+# Calls a minute Slack documents for these methods (Tier 2: 20, Tier 3: 50, Tier 4: 100).
+TIERS = {"users.list": 20, "users.lookupByEmail": 50, "conversations.open": 50, "users.info": 100}
 
 
 @dataclass
@@ -108,6 +112,11 @@ class FakeSlack:
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         self.script(method, status=429, headers={"Retry-After": str(retry_after)}, times=times)
 
+    def limit_to_tiers(self, *, speed: float = 1.0) -> None:
+        """Enforce Slack's documented rate tiers (TIERS); `speed` > 1 shortens them for tests."""
+        for method, per_minute in TIERS.items():
+            self.limit_rate(method, interval=60 / per_minute / speed)
+
     # --- assertions ------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
         with self._changed:
@@ -169,6 +178,9 @@ class FakeSlack:
                 if user["profile"].get("email", "").lower() == email:
                     return {"ok": True, "user": user}
             return {"ok": False, "error": "users_not_found"}
+        if call.method == "users.list":
+            listed = [u for u in self.users.values() if u.get("in_directory", True)]
+            return users_list_page(listed, params)
         if call.method == "users.info":
             found = self.users.get(str(params.get("user")))
             if found is None:
@@ -261,3 +273,18 @@ class FakeSlack:
             do_POST = _handle
 
         return Handler
+
+
+# --- users.list: the workspace directory, paged ------------------------------
+LIST_PAGE_MAX = 1000  # users.list never returns more than this per page
+
+
+def users_list_page(members: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+    """A page of `users.list`: `limit` people (at most LIST_PAGE_MAX) after `cursor`."""
+    cursor = str(params.get("cursor") or "")
+    start = int(base64.b64decode(cursor).decode().removeprefix("user:")) if cursor else 0
+    limit = min(int(params.get("limit") or LIST_PAGE_MAX), LIST_PAGE_MAX)
+    page = members[start : start + limit]
+    after = start + len(page)
+    following = base64.b64encode(f"user:{after}".encode()).decode() if after < len(members) else ""
+    return {"ok": True, "members": page, "response_metadata": {"next_cursor": following}}

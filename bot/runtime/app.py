@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.runtime.deps import Deps
+from bot.runtime.metrics import instrument
 from bot.runtime.slack_client import make_client
 from handlers import register_all
 
@@ -36,4 +37,5 @@ def create_app(
         or ThreadPoolExecutor(max_workers=LISTENER_WORKERS, thread_name_prefix="listener"),
     )
     register_all(app, deps)
+    instrument(app)
     return app

@@ -11,6 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.runtime.deps import Deps
+from bot.runtime.metrics import timed_tick
 from bot.runtime.tick import tick
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def start_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=zone)
 
     def run_tick() -> None:
-        report = tick(
+        report = timed_tick(tick)(
             db=deps.db,
             framework=deps.framework,
             calendar=deps.calendar,

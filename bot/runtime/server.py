@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from types import FrameType
 
 import uvicorn
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.core.errors import StaffroomError
+from bot.runtime import metrics
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -21,7 +27,7 @@ EVENTS_PATH = "/slack/events"
 
 
 def create_asgi_app(app: App, db: Database) -> Starlette:
-    """`POST /slack/events` for Slack, `GET /healthz` for the load balancer.
+    """`POST /slack/events` for Slack, `GET /healthz` for the load balancer, `GET /metrics`.
 
     Bolt's own Starlette handler dispatches on the event loop, which would
     serialise requests; dispatching in the thread pool lets them overlap.
@@ -39,23 +45,54 @@ def create_asgi_app(app: App, db: Database) -> Starlette:
             status_code=200 if healthy else 503,
         )
 
+    async def prometheus(_request: Request) -> Response:
+        text = await run_in_threadpool(metrics.exposition, db)
+        return Response(text, media_type=metrics.CONTENT_TYPE)
+
     return Starlette(
         routes=[
             Route(EVENTS_PATH, slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", prometheus, methods=["GET"]),
         ]
     )
 
 
-def serve_http(app: App, db: Database, port: int) -> None:
-    log.info("staffroom listening on port %d at %s", port, EVENTS_PATH)
-    uvicorn.run(create_asgi_app(app, db), host="0.0.0.0", port=port, log_level="info")
+def serve_http(app: App, db: Database, host: str, port: int) -> None:
+    # uvicorn logs through the root logger, so LOG_FORMAT applies to its lines too.
+    uvicorn.run(create_asgi_app(app, db), host=host, port=port, log_config=None)
 
 
 def serve_socket_mode(app: App, app_token: str) -> None:
+    """Connect to Slack over a WebSocket and serve until Ctrl-C or SIGTERM."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    log.info("staffroom connecting to Slack in Socket Mode")
     # The app's own client carries SLACK_API_URL, so apps.connections.open goes there too.
     handler = SocketModeHandler(app, app_token=app_token, web_client=app.client)
-    handler.start()  # type: ignore[no-untyped-call]
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        reason = error.response.get("error")
+        raise StaffroomError(
+            f"Slack refused SLACK_APP_TOKEN ({reason}): create an app-level token with "
+            "connections:write under Basic Information"
+        ) from None
+    except OSError as error:
+        raise StaffroomError(
+            f"cannot connect to Slack in Socket Mode at {app.client.base_url}: {error}"
+        ) from None
+    log.info("connected to Slack in Socket Mode")
+    stop = threading.Event()
+
+    def on_signal(_number: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        log.info("disconnecting from Slack")
+        handler.close()  # type: ignore[no-untyped-call]
