@@ -10,10 +10,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import records, roster, schema, serve, tick
+from bot.cli import demo, records, roster, schema, serve, tick
 from bot.core.errors import RosterError, StaffroomError
 
-COMMANDS = (serve, roster, tick, records, schema)
+COMMANDS = (serve, roster, tick, records, schema, demo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

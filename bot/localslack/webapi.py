@@ -44,6 +44,7 @@ class FakeSlack:
     def __init__(self, workspace: Workspace | None = None, *, port: int = 0) -> None:
         self.workspace = workspace or Workspace()
         self.calls: list[Call] = []
+        self.keep_calls = True  # a long-running demo turns the record of calls off
         self.users: dict[str, dict[str, Any]] = self.workspace.users
         self._scripted: dict[str, list[Scripted]] = {}
         self._limits: dict[str, float] = {}  # method -> seconds allowed between calls
@@ -127,7 +128,8 @@ class FakeSlack:
     # --- the server ------------------------------------------------------
     def _record(self, call: Call) -> Scripted:
         with self._changed:
-            self.calls.append(call)
+            if self.keep_calls:
+                self.calls.append(call)
             queue = self._scripted.get(call.method)
             scripted = queue.pop(0) if queue else None
             if scripted is None and call.method in self._limits:
