@@ -109,9 +109,9 @@ class Player:
             outcome = self.client.submit(user)
             self.demo.settle()
             t.changes(actor)
-            labels = {b.get("block_id"): b["label"]["text"] for b in self.client.inputs(user)}
-            for block_id, error in outcome.errors.items():
-                t.problem(f"the form was not accepted: {labels.get(block_id, block_id)}: {error}")
+            named = {b.get("block_id"): b["label"]["text"] for b in self.client.inputs(user)}
+            for block_id, refusal in outcome.errors.items():
+                t.problem(f"the form was not accepted: {named.get(block_id, block_id)}: {refusal}")
             if outcome.failure:
                 t.problem(outcome.failure)
             return

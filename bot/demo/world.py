@@ -181,7 +181,14 @@ class Demo:
         sender = SlackSender(
             HttpTransport(self.url), "", (self.listeners, self.deliveries), secret=DEMO_SECRET
         )
-        self.client = SlackClient(self.workspace, sender, self.slack.base_url + "/response")
+        from handlers import slash_commands
+
+        self.client = SlackClient(
+            self.workspace,
+            sender,
+            self.slack.base_url + "/response",
+            commands=slash_commands(),
+        )
         self.bulk_client = make_client(settings, paced=True)
         self.run_scheduler()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,15 +60,30 @@ class Button:
 
 
 class SlackClient:
-    def __init__(self, workspace: Workspace, sender: SlackSender, response_base: str) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        sender: SlackSender,
+        response_base: str,
+        *,
+        commands: Collection[str] | None = None,
+    ) -> None:
         self.workspace = workspace
         self.sender = sender
         self.response_base = response_base.rstrip("/")
+        self.commands = set(commands) if commands is not None else None  # the app's, if known
 
     # --- slash commands -----------------------------------------------------
     def command(self, user: str, channel: str, line: str) -> Outcome:
         """`/command text…` typed by `user` in `channel`; `@name` becomes a mention."""
         command, _, text = line.strip().partition(" ")
+        if self.commands is not None and command not in self.commands:
+            return self._failed(
+                user,
+                channel,
+                f"{command} is not a valid command. In Slack, messages that begin with "
+                "“/” are interpreted as commands.",
+            )
         text = self.escape_mentions(text.strip())
         target = ResponseTarget(user=user, channel=channel)
         token = self.workspace.new_response_url_token(target)
@@ -82,7 +98,8 @@ class SlackClient:
             response_url=f"{self.response_base}/{token}",
         )
         if reply.status_code != 200:
-            return self._failed(user, channel, f'{command} failed with the error "dispatch_failed"')
+            failed = f'{command} failed with the error "dispatch_failed"'
+            return self._failed(user, channel, failed)
         body = (reply.text or "").strip()
         if body:  # an answer in the ack itself is shown like a response_url reply
             try:
@@ -437,7 +454,7 @@ def _number(element: dict[str, Any], text: str) -> str:
 
 def _empty(modal: dict[str, Any], block: dict[str, Any]) -> bool:
     values = modal["state"]["values"].get(block.get("block_id", ""), {})
-    state = next(iter(values.values()), {}) if values else {}
+    state: dict[str, Any] = next(iter(values.values()), {}) if values else {}
     for key in ("value", "selected_user", "selected_option", "selected_date", "selected_time"):
         if state.get(key):
             return False

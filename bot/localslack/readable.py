@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.localslack.workspace import ordered_options
+
 # The emoji staffroom's messages use, and a few common others.
 EMOJI = {
     "clipboard": "📋",
@@ -113,7 +115,7 @@ def _block(
                 parts.append(f"[image: {element.get('alt_text', '')}]")
             else:
                 parts.append(plain(element, names))
-        return [" ".join(parts)]
+        return [" · ".join(part for part in parts if part)]
     if kind == "image":
         title = plain(block.get("title"), names)
         return [f"[image: {block.get('alt_text') or title}]"]
@@ -141,7 +143,7 @@ def _input(
 ) -> list[str]:
     element = block.get("element") or {}
     label = plain(block.get("label"), names)
-    optional = " (optional)" if block.get("optional") else ""
+    optional = " (optional)" if block.get("optional") and "(optional)" not in label else ""
     values = state.get(block.get("block_id", ""), {})
     current = next(iter(values.values()), None) if values else None
     lines = [f"{label}{optional}: {value_text(element, current, names)}"]
@@ -165,8 +167,6 @@ def value_text(element: dict[str, Any], current: dict[str, Any] | None, names: N
         value = current.get("value")
         return f"({what})" + (f" {value}" if value else "")
     if kind in ("static_select", "radio_buttons", "multi_static_select", "checkboxes"):
-        from bot.localslack.workspace import ordered_options
-
         options = [plain(o.get("text"), names) for o in ordered_options(element)]
         many = kind in ("multi_static_select", "checkboxes")
         chosen = (

@@ -66,7 +66,8 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve loop that never started
+            self._server.shutdown()
         self._server.server_close()
 
     @property

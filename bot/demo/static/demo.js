@@ -41,27 +41,24 @@ function nameOf(id) { return (ui.data && ui.data.names[id]) || id; }
 
 // Slack mrkdwn to HTML: links and mentions, *bold*, _italic_, ~strike~, `code`, lines.
 function mrkdwn(text) {
-  const parts = [];
-  let last = 0;
-  const link = /<([^<>|]+)(?:\|([^<>]*))?>/g;
-  let m;
-  while ((m = link.exec(text)) !== null) {
-    parts.push(inline(text.slice(last, m.index)));
-    const [target, label] = [m[1], m[2]];
-    if (target.startsWith("@")) parts.push(`<span class="mention">@${escapeHtml(label || nameOf(target.slice(1)))}</span>`);
-    else if (target.startsWith("#")) parts.push(`<span class="mention">#${escapeHtml((label || nameOf(target.slice(1))).replace(/^#/, ""))}</span>`);
-    else if (target.startsWith("!")) parts.push(`<span class="mention">@${escapeHtml(label || target.slice(1))}</span>`);
-    else parts.push(`<a href="${escapeHtml(target)}" target="_blank" rel="noopener">${escapeHtml(label || target)}</a>`);
-    last = m.index + m[0].length;
-  }
-  parts.push(inline(text.slice(last)));
-  return parts.join("").replace(/\n/g, "<br>");
+  // Links and mentions become placeholders first, so *bold* may span a mention.
+  const links = [];
+  const held = text.replace(/<([^<>|]+)(?:\|([^<>]*))?>/g, (all, target, label) => {
+    let html;
+    if (target.startsWith("@")) html = `<span class="mention">@${escapeHtml(label || nameOf(target.slice(1)))}</span>`;
+    else if (target.startsWith("#")) html = `<span class="mention">#${escapeHtml((label || nameOf(target.slice(1))).replace(/^#/, ""))}</span>`;
+    else if (target.startsWith("!")) html = `<span class="mention">@${escapeHtml(label || target.slice(1))}</span>`;
+    else html = `<a href="${escapeHtml(target)}" target="_blank" rel="noopener">${escapeHtml(label || target)}</a>`;
+    links.push(html);
+    return `\u0000${links.length - 1}\u0000`;
+  });
+  return inline(held).replace(/\u0000(\d+)\u0000/g, (all, n) => links[Number(n)]).replace(/\n/g, "<br>");
 }
 function inline(text) {
   // Slack text arrives with & < > already escaped, so entities pass through.
   let html = text.replace(/<|>/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
   html = html.replace(/`([^`]+)`/g, "<code>$1</code>");
-  html = html.replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, "$1<b>$2</b>");
+  html = html.replace(/(^|[\s(\u0000])\*([^*\n]+)\*(?=$|[\s).,:;!?\u0000])/g, "$1<b>$2</b>");
   html = html.replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/g, "$1<i>$2</i>");
   html = html.replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, "$1<s>$2</s>");
   return emoji(html);
@@ -124,7 +121,7 @@ function renderInput(block, place) {
   const values = (place.state[block.block_id] || {});
   const current = Object.values(values)[0] || {};
   const label = el("label", { for: id }, block.label ? block.label.text : "",
-    block.optional ? el("span", { class: "optional" }, " (optional)") : null);
+    block.optional && !(block.label && block.label.text.includes("(optional)")) ? el("span", { class: "optional" }, " (optional)") : null);
   const wrap = el("div", { class: "input", "data-block": block.block_id, "data-type": element.type });
   wrap.append(label);
   let control;
