@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from starlette.testclient import TestClient
 
 from bot.core.framework import Framework, load_framework
+from bot.localslack.signer import SIGNING_SECRET, SlackSender, TrackingExecutor
 from bot.localslack.webapi import FakeSlack
 from bot.runtime.app import create_app
 from bot.runtime.config import Settings
@@ -22,7 +23,6 @@ from bot.runtime.deps import Deps
 from bot.runtime.server import create_asgi_app
 from storage.db import Database
 from tests.factories import add_staff
-from tests.slack_requests import SIGNING_SECRET, SlackSender, TrackingExecutor
 
 LONDON = ZoneInfo("Europe/London")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")

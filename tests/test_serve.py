@@ -217,7 +217,7 @@ def test_one_start_up_line_says_what_is_served(serving, admin_env):
         rf"staffroom \d+\.\d+\.\d+\S* serving: mode HTTP on 127\.0\.0\.1:{admin_env['PORT']}; "
         rf"database {re.escape(admin_env['DATABASE_URL'])}; "
         r"framework SMART \(built-in\); trust South East Cornwall Multi Academy Regional Trust; "
-        r"time zone Europe/London; Slack @staffroom in T1$",
+        r"time zone Europe/London; Slack @staffroom in Local workspace$",
         line,
     ), line
     assert "Added job" not in serving.output

@@ -2,13 +2,14 @@
 every call and answers like Slack, or with scripted errors and 429s.
 
 Point the app at it with SLACK_API_URL (`fake.api_url`); give slash commands
-`fake.response_url(...)` so ephemeral replies are recorded too.
+`fake.response_url(...)` so ephemeral replies are recorded too. What each method
+does lives in bot.localslack.methods, and the state it acts on (people, channels,
+messages, views) in bot.localslack.workspace; this module is the HTTP server,
+the record of calls, and the faults a test can script.
 """
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
 import math
 import threading
@@ -17,6 +18,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
+
+from bot.localslack import methods
+from bot.localslack.workspace import Workspace
 
 # Calls a minute Slack documents for these methods (Tier 2: 20, Tier 3: 50, Tier 4: 100).
 TIERS = {"users.list": 20, "users.lookupByEmail": 50, "conversations.open": 50, "users.info": 100}
@@ -29,6 +33,7 @@ class Call:
     headers: dict[str, str]
     accepted: bool = False
     answer: dict[str, Any] = field(default_factory=dict)
+    target: str = ""  # for response_url calls: the token the URL carried
 
 
 @dataclass
@@ -39,20 +44,20 @@ class Scripted:
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace | None = None, *, port: int = 0) -> None:
+        self.workspace = workspace or Workspace()
         self.calls: list[Call] = []
-        self.users: dict[str, dict[str, Any]] = {}
+        self.keep_calls = True  # a long-running demo turns the record of calls off
+        self.users: dict[str, dict[str, Any]] = self.workspace.users
         self._scripted: dict[str, list[Scripted]] = {}
         self._limits: dict[str, float] = {}  # method -> seconds allowed between calls
         self._last_allowed: dict[str, float] = {}
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
         self.limited = 0  # how many calls were answered 429 by the rate limit
-        self.history: dict[
-            str, list[dict[str, Any]]
-        ] = {}  # DM channel id -> messages, newest first
+        # conversation id -> messages, newest first (what conversations.history reads)
+        self.history: dict[str, list[dict[str, Any]]] = self.workspace.history
         self._changed = threading.Condition()
-        self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -64,7 +69,8 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve loop that never started
+            self._server.shutdown()
         self._server.server_close()
 
     @property
@@ -83,13 +89,7 @@ class FakeSlack:
     def add_user(
         self, user_id: str, email: str | None = None, *, name: str = "", is_bot: bool = False
     ) -> None:
-        self.users[user_id] = {
-            "id": user_id,
-            "name": name or user_id.lower(),
-            "is_bot": is_bot,
-            "deleted": False,
-            "profile": {"email": email} if email else {},
-        }
+        self.workspace.add_user(user_id, email, name=name, is_bot=is_bot)
 
     def script(
         self,
@@ -109,13 +109,13 @@ class FakeSlack:
         """Allow one call to `method` per `interval` seconds; answer 429 beyond it, like Slack."""
         self._limits[method] = interval
 
-    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
-        self.script(method, status=429, headers={"Retry-After": str(retry_after)}, times=times)
-
     def limit_to_tiers(self, *, speed: float = 1.0) -> None:
         """Enforce Slack's documented rate tiers (TIERS); `speed` > 1 shortens them for tests."""
         for method, per_minute in TIERS.items():
             self.limit_rate(method, interval=60 / per_minute / speed)
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        self.script(method, status=429, headers={"Retry-After": str(retry_after)}, times=times)
 
     # --- assertions ------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -137,7 +137,8 @@ class FakeSlack:
     # --- the server ------------------------------------------------------
     def _record(self, call: Call) -> Scripted:
         with self._changed:
-            self.calls.append(call)
+            if self.keep_calls:
+                self.calls.append(call)
             queue = self._scripted.get(call.method)
             scripted = queue.pop(0) if queue else None
             if scripted is None and call.method in self._limits:
@@ -163,62 +164,13 @@ class FakeSlack:
             return [c for c in self.calls if c.method == method and c.accepted]
 
     def _answer(self, call: Call) -> dict[str, Any]:
-        params = call.params
-        if call.method == "auth.test":
-            return {
-                "ok": True,
-                "user_id": "UBOT",
-                "bot_id": "BBOT",
-                "team_id": "T1",
-                "user": "staffroom",
-            }
-        if call.method == "users.lookupByEmail":
-            email = str(params.get("email", "")).lower()
-            for user in self.users.values():
-                if user["profile"].get("email", "").lower() == email:
-                    return {"ok": True, "user": user}
-            return {"ok": False, "error": "users_not_found"}
-        if call.method == "users.list":
-            listed = [u for u in self.users.values() if u.get("in_directory", True)]
-            return users_list_page(listed, params)
-        if call.method == "users.info":
-            found = self.users.get(str(params.get("user")))
-            if found is None:
-                return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": found}
-        if call.method == "chat.postMessage":
-            ts = f"{1700000000 + next(self._ts)}.000100"
-            channel = str(params.get("channel"))
-            posted = {"ts": ts, "text": params.get("text"), "metadata": params.get("metadata")}
-            if channel.startswith(("U", "W")):
-                self.history.setdefault("D" + channel, []).insert(0, posted)
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
-        if call.method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ts):06d}"
-            return {
-                "ok": True,
-                "file_id": file_id,
-                "upload_url": f"{self.base_url}/upload/{file_id}",
-            }
-        if call.method == "files.completeUploadExternal":
-            return {
-                "ok": True,
-                "files": [
-                    {"id": f["id"], "title": f.get("title")} for f in params.get("files") or []
-                ],
-            }
+        if call.method == "response_url":
+            return methods.respond(self.workspace, call.target, call.params)
         if call.method == "upload":
+            file_id = str(call.params["path"]).removeprefix("/upload/")
+            methods.upload(self.workspace, file_id, call.params["bytes"])
             return {"ok": True}
-        if call.method == "conversations.open":
-            return {"ok": True, "channel": {"id": "D" + str(params.get("users"))}}
-        if call.method == "conversations.history":
-            messages = self.history.get(str(params.get("channel")), [])
-            if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
-                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
-            return {"ok": True, "messages": messages, "has_more": False}
-        if call.method.startswith("views."):
-            return {"ok": True, "view": {"id": "V123", **(params.get("view") or {})}}
-        return {"ok": True}
+        return methods.answer(self.workspace, call.method, call.params, self.base_url)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -255,6 +207,8 @@ class FakeSlack:
                 else:
                     method = url.path.removeprefix("/api/")
                 call = Call(method, params, dict(self.headers))
+                if method == "response_url":
+                    call.target = url.path.removeprefix("/response/")
                 answer = fake._record(call)
                 call.accepted = answer.status == 200 and answer.body.get("ok") is True
                 call.answer = answer.body
@@ -273,18 +227,3 @@ class FakeSlack:
             do_POST = _handle
 
         return Handler
-
-
-# --- users.list: the workspace directory, paged ------------------------------
-LIST_PAGE_MAX = 1000  # users.list never returns more than this per page
-
-
-def users_list_page(members: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
-    """A page of `users.list`: `limit` people (at most LIST_PAGE_MAX) after `cursor`."""
-    cursor = str(params.get("cursor") or "")
-    start = int(base64.b64decode(cursor).decode().removeprefix("user:")) if cursor else 0
-    limit = min(int(params.get("limit") or LIST_PAGE_MAX), LIST_PAGE_MAX)
-    page = members[start : start + limit]
-    after = start + len(page)
-    following = base64.b64encode(f"user:{after}".encode()).decode() if after < len(members) else ""
-    return {"ok": True, "members": page, "response_metadata": {"next_cursor": following}}
