@@ -84,6 +84,8 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
     yield fake
     fake.stop()
+    refused = [(c.method, c.problems) for c in fake.refused_for_block_kit()]
+    assert not refused, f"the app sent what Slack would refuse: {refused}"
 
 
 @pytest.fixture

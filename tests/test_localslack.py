@@ -90,3 +90,33 @@ def test_history_carries_metadata_only_when_asked():
     )
     assert "metadata" not in plain["messages"][0]
     assert full["messages"][0]["metadata"] == metadata
+
+
+def test_the_stand_in_refuses_what_slack_would_refuse_and_says_why():
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    from bot.localslack.webapi import FakeSlack
+
+    fake = FakeSlack().start()
+    try:
+        client = WebClient(token="xoxb-t", base_url=fake.api_url)
+        too_many = [{"type": "divider"}] * 51
+        with pytest.raises(SlackApiError) as refused:
+            client.chat_postMessage(channel="U1", text="t", blocks=too_many)
+        assert refused.value.response["error"] == "invalid_blocks"
+        bad_view = {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "t" * 25},
+            "blocks": [{"type": "divider"}],
+        }
+        with pytest.raises(SlackApiError) as refused:
+            client.views_open(trigger_id="1", view=bad_view)
+        assert refused.value.response["error"] == "invalid_arguments"
+        assert [c.method for c in fake.refused_for_block_kit()] == [
+            "chat.postMessage",
+            "views.open",
+        ]
+        client.chat_postMessage(channel="U1", text="fine", blocks=[{"type": "divider"}])
+    finally:
+        fake.stop()

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
-from bot.localslack import methods
+from bot.localslack import blockkit, methods
 from bot.localslack.workspace import Workspace
 
 # Calls a minute Slack documents for these methods (Tier 2: 20, Tier 3: 50, Tier 4: 100).
@@ -34,6 +34,7 @@ class Call:
     accepted: bool = False
     answer: dict[str, Any] = field(default_factory=dict)
     target: str = ""  # for response_url calls: the token the URL carried
+    problems: list[str] = field(default_factory=list)  # Block Kit rules the call broke
 
 
 @dataclass
@@ -158,12 +159,20 @@ class FakeSlack:
             return scripted
         return Scripted(200, self._answer(call))
 
+    def refused_for_block_kit(self) -> list[Call]:
+        """Calls refused because their message or view broke Block Kit's rules."""
+        with self._changed:
+            return [c for c in self.calls if c.problems]
+
     def accepted(self, method: str = "chat.postMessage") -> list[Call]:
         """Calls Slack accepted (not answered with an error)."""
         with self._changed:
             return [c for c in self.calls if c.method == method and c.accepted]
 
     def _answer(self, call: Call) -> dict[str, Any]:
+        call.problems = blockkit.problems(call.method, call.params)
+        if call.problems:
+            return blockkit.refusal(call.method, call.problems)
         if call.method == "response_url":
             return methods.respond(self.workspace, call.target, call.params)
         if call.method == "upload":
