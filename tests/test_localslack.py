@@ -3,6 +3,8 @@ response_url replies that replace or delete, and a paged directory."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.localslack import methods
 from bot.localslack.workspace import ResponseTarget, Workspace
 
