@@ -51,6 +51,10 @@ def commend_command(
     context: BoltContext,
 ) -> None:
     ack()
+    after_ack(context, lambda: _command(deps, client, person, command))
+
+
+def _command(deps: Deps, client: WebClient, person: Staff, command: dict[str, str]) -> None:
     text = command.get("text", "").strip()
     if not text:
         client.views_open(trigger_id=command["trigger_id"], view=_modal(deps))
@@ -61,7 +65,7 @@ def commend_command(
         message=parsed.message,
         other_mentions=tuple(parsed.others),
     )
-    after_ack(context, lambda: _commend(deps, client, person, request))
+    _commend(deps, client, person, request)
 
 
 def commend_submitted(

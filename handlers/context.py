@@ -20,6 +20,7 @@ from bot.outbox.sender import deliver
 from bot.runtime.deps import Deps
 from handlers.answers import Answerer, Surface
 from handlers.forms import FormSpec, ViewState
+from storage.requests import first_time
 
 
 def install(app: App, deps: Deps, forms: Mapping[str, FormSpec]) -> None:
@@ -31,6 +32,7 @@ def install(app: App, deps: Deps, forms: Mapping[str, FormSpec]) -> None:
         # nothing from a request that fails verification reaches `answer`.
         context["deps"] = deps
         surface = Surface.of(body)
+        context["surface"] = surface
         context["answer"] = Answerer(
             surface=surface,
             client=context.client,
@@ -40,6 +42,7 @@ def install(app: App, deps: Deps, forms: Mapping[str, FormSpec]) -> None:
         )
         if surface.kind == "view":
             context["form"] = ViewState(surface.view)
+        context["request_key"] = _request_key(body)
         next()
 
     @app.error
@@ -49,6 +52,15 @@ def install(app: App, deps: Deps, forms: Mapping[str, FormSpec]) -> None:
             return BoltResponse(status=401, body="")
         acked = context.ack.response is not None if context.ack else False
         return answer(error, acked=acked)
+
+
+def _request_key(body: dict[str, Any]) -> str | None:
+    """What names this request once: an event's id, a command's trigger id."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if "command" in body and body.get("trigger_id"):
+        return f"command:{body['trigger_id']}"
+    return None
 
 
 def on_roster(context: BoltContext, next: Callable[[], None]) -> None:
@@ -61,14 +73,18 @@ def on_roster(context: BoltContext, next: Callable[[], None]) -> None:
     next()
 
 
-def after_ack(context: BoltContext, work: Callable[[], None]) -> None:
-    """Do `work` on the work pool; a refusal or failure in it reaches the person."""
+def after_ack(context: BoltContext, work: Callable[[], object]) -> None:
+    """Do `work` on the work pool; a refusal or failure in it reaches the person. A
+    command or event seen before (Slack retries events; a body may come twice) is not
+    done again."""
     deps: Deps = context["deps"]
     answer: Answerer = context["answer"]
+    key: str | None = context.get("request_key")
 
     def run() -> None:
         try:
-            work()
+            if key is None or _first_time(deps, key):
+                work()
         except Exception as error:
             answer(error, acked=True)
 
@@ -86,11 +102,25 @@ def store_after_ack(
     ack: Ack, context: BoltContext, client: WebClient, use_case: UseCase[Queued]
 ) -> None:
     """A form's submission: validated before the ack (errors go beside the fields),
-    stored after it, and the messages it owes sent."""
+    stored after it, once however many times it was submitted, and the messages it owes
+    sent."""
     use_case.validate()
     ack()
     deps: Deps = context["deps"]
-    after_ack(context, lambda: send_soon(deps, client, use_case().outbox_ids))
+    surface: Surface = context["surface"]
+    key = f"view:{surface.view.get('id')}"
+
+    def store() -> None:
+        outcome = use_case.once(key, deps.clock())
+        if outcome is not None:
+            send_soon(deps, client, outcome.outbox_ids)
+
+    after_ack(context, store)
+
+
+def _first_time(deps: Deps, key: str) -> bool:
+    with deps.db.session() as session:
+        return first_time(session=session, key=key, now=deps.clock())
 
 
 def send_soon(deps: Deps, client: WebClient, outbox_ids: list[int]) -> None:

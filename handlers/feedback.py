@@ -81,12 +81,16 @@ def feedback_command(
     first, _, rest = text.partition(" ")
     if first.lower() == VISIT:
         after_ack(context, lambda: _log_visit(deps, client, respond, person, rest))
-        return
+    else:
+        after_ack(context, lambda: _open_form(deps, client, command["trigger_id"], text))
+
+
+def _open_form(deps: Deps, client: WebClient, trigger_id: str, text: str) -> None:
     parsed = parse_command_text(text)
     if parsed.others or len(parsed.users) > 1 or parsed.message:
         raise _usage()
     observee = parsed.users[0] if parsed.users else None
-    client.views_open(trigger_id=command["trigger_id"], view=_subject_modal(deps, observee))
+    client.views_open(trigger_id=trigger_id, view=_subject_modal(deps, observee))
 
 
 def _log_visit(deps: Deps, client: WebClient, respond: Respond, observer: Staff, text: str) -> None:
@@ -192,11 +196,10 @@ def verbal_given(
     context: BoltContext,
 ) -> None:
     ack()
-    visit_id = record_id(action)
 
     def mark() -> None:
         visit = visits.mark_verbal_given(
-            db=deps.db, visit_id=visit_id, observer=person, now=deps.clock()
+            db=deps.db, visit_id=record_id(action), observer=person, now=deps.clock()
         )
         respond(replace_original=True, **render("visit_logged", **visit))
 
@@ -210,13 +213,18 @@ def write_clicked(
     person: Staff,
     deps: Deps,
     client: WebClient,
+    context: BoltContext,
 ) -> None:
     ack()
-    visit = visits.visit_for_writing(db=deps.db, visit_id=record_id(action), observer=person)
-    if visit is not None:
-        observee, visited_on = visit
-        view = _subject_modal(deps, observee, visited_on)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def open_form() -> None:
+        visit = visits.visit_for_writing(db=deps.db, visit_id=record_id(action), observer=person)
+        if visit is not None:
+            observee, visited_on = visit
+            view = _subject_modal(deps, observee, visited_on)
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    after_ack(context, open_form)
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from bot.ladder import sheets
 from bot.ladder.grid import TARGET_CHECKPOINT, level_names
 from bot.ladder.rules import sheet_from_answers
 from bot.runtime.deps import Deps
-from handlers.context import on_roster, store_after_ack
+from handlers.context import after_ack, on_roster, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, stale
 from messages import render
 from messages.ids import LadderIds
@@ -53,8 +53,15 @@ def ladder_command(
     deps: Deps,
     client: WebClient,
     respond: Respond,
+    context: BoltContext,
 ) -> None:
     ack()
+    after_ack(context, lambda: _command(deps, client, respond, person, command))
+
+
+def _command(
+    deps: Deps, client: WebClient, respond: Respond, person: Staff, command: dict[str, str]
+) -> None:
     parsed = parse_command_text(command.get("text", ""))
     if parsed.others or parsed.message or len(parsed.users) > 1:
         raise InvalidInput({GENERAL: problem("ladder.usage")})
@@ -65,10 +72,16 @@ def ladder_command(
 
 
 def open_sheet_clicked(
-    ack: Ack, body: dict[str, Any], person: Staff, deps: Deps, client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    person: Staff,
+    deps: Deps,
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
 ) -> None:
     ack()
-    _begin(deps, client, respond, person, body["trigger_id"])
+    after_ack(context, lambda: _begin(deps, client, respond, person, body["trigger_id"]))
 
 
 def level_submitted(

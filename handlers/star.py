@@ -103,6 +103,12 @@ def star_command(
     context: BoltContext,
 ) -> None:
     ack()
+    after_ack(context, lambda: _command(deps, client, respond, person, command))
+
+
+def _command(
+    deps: Deps, client: WebClient, respond: Respond, person: Staff, command: dict[str, str]
+) -> None:
     words = command.get("text", "").split()
     if words == ["new"]:
         client.views_open(trigger_id=command["trigger_id"], view=_new_modal(deps))
@@ -114,7 +120,7 @@ def star_command(
             respond(response_type="ephemeral", **render("star_status", status=status, intro=None))
     elif words[0] == "measure" and len(words) in (2, 3):
         reading = measure.Reading(words[1], words[2] if len(words) == 3 else None, same_way=False)
-        after_ack(context, lambda: _measure_by_command(deps, respond, person, reading))
+        _measure_by_command(deps, respond, person, reading)
     else:
         respond(response_type="ephemeral", **render("star_usage"))
 
@@ -245,15 +251,18 @@ def next_stage_clicked(
     context: BoltContext,
 ) -> None:
     ack()
-    project_id = record_id(action)
 
     def move_on() -> None:
+        project_id, _, shown = str(action.get("value", "")).partition(":")
+        project = record_id({"value": project_id})
+        from_stage = record_id({"value": shown}) if shown else None
         status = projects.advance(
             db=deps.db,
             calendar=deps.calendar,
             owner=person,
-            project_id=project_id,
+            project_id=project,
             now=deps.clock(),
+            from_stage=from_stage,
         )
         respond(replace_original=True, **render("star_status", status=status, intro=None))
 
@@ -267,29 +276,43 @@ def open_form_clicked(
     person: Staff,
     deps: Deps,
     client: WebClient,
+    context: BoltContext,
 ) -> None:
     ack()
-    project_id = record_id(action)
-    status = projects.project_status(
-        db=deps.db, calendar=deps.calendar, owner=person, project_id=project_id
-    )
-    metadata = ProjectForm(project_id=project_id).dump()
-    view = render(MODALS[action["action_id"]], status=status, metadata=metadata)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def open_form() -> None:
+        project_id = record_id(action)
+        status = projects.project_status(
+            db=deps.db, calendar=deps.calendar, owner=person, project_id=project_id
+        )
+        metadata = ProjectForm(project_id=project_id).dump()
+        view = render(MODALS[action["action_id"]], status=status, metadata=metadata)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    after_ack(context, open_form)
 
 
 def show_clicked(
-    ack: Ack, action: dict[str, Any], person: Staff, deps: Deps, respond: Respond
+    ack: Ack,
+    action: dict[str, Any],
+    person: Staff,
+    deps: Deps,
+    respond: Respond,
+    context: BoltContext,
 ) -> None:
     ack()
-    status = projects.project_status(
-        db=deps.db, calendar=deps.calendar, owner=person, project_id=record_id(action)
-    )
-    respond(
-        response_type="ephemeral",
-        replace_original=False,
-        **render("star_status", status=status, intro=None),
-    )
+
+    def show() -> None:
+        status = projects.project_status(
+            db=deps.db, calendar=deps.calendar, owner=person, project_id=record_id(action)
+        )
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            **render("star_status", status=status, intro=None),
+        )
+
+    after_ack(context, show)
 
 
 def final_confirmed(
@@ -301,13 +324,13 @@ def final_confirmed(
     context: BoltContext,
 ) -> None:
     ack()
-    try:
-        choice = FinalChoice.model_validate_json(str(action.get("value")))
-    except ValidationError:
-        raise stale() from None
-    reading = measure.Reading(choice.value, "final", same_way=True, project_id=choice.project)
 
     def record() -> None:
+        try:
+            choice = FinalChoice.model_validate_json(str(action.get("value")))
+        except ValidationError:
+            raise stale() from None
+        reading = measure.Reading(choice.value, "final", same_way=True, project_id=choice.project)
         outcome = measure.Measure(
             db=deps.db, calendar=deps.calendar, owner=person, reading=reading, now=deps.clock()
         )()
@@ -319,9 +342,9 @@ def final_confirmed(
     after_ack(context, record)
 
 
-def cancelled(ack: Ack, respond: Respond) -> None:
+def cancelled(ack: Ack, respond: Respond, deps: Deps, context: BoltContext) -> None:
     ack()
-    respond(delete_original=True)
+    after_ack(context, lambda: respond(delete_original=True))
 
 
 def evaluation_confirmed(
@@ -334,14 +357,13 @@ def evaluation_confirmed(
     context: BoltContext,
 ) -> None:
     ack()
-    project_id = record_id(action)
 
     def confirm() -> None:
         outcome = evaluation.confirm_evaluation(
             db=deps.db,
             calendar=deps.calendar,
             appraiser=person,
-            project_id=project_id,
+            project_id=record_id(action),
             now=deps.clock(),
         )
         respond(replace_original=True, **render("star_evaluation_request", status=outcome.status))

@@ -34,6 +34,12 @@ def summary_command(
     context: BoltContext,
 ) -> None:
     ack()
+    after_ack(context, lambda: _command(deps, client, respond, person, command))
+
+
+def _command(
+    deps: Deps, client: WebClient, respond: Respond, person: Staff, command: dict[str, str]
+) -> None:
     words = command.get("text", "").lower().split()
     channel = command["channel_id"]
     if words not in ([], ["weekly"], ["off"]):
@@ -49,8 +55,7 @@ def summary_command(
             response_type="ephemeral", **_reply(deps, "unsubscribed" if gone else "not_subscribed")
         )
     else:
-        school = figures.scope_of(person)
-        after_ack(context, lambda: _post(deps, client, respond, school, channel))
+        _post(deps, client, respond, figures.scope_of(person), channel)
 
 
 def _post(

@@ -56,8 +56,9 @@ class Database:
             command.upgrade(config, "head")
 
     def ping(self) -> bool:
+        """Whether the database answers (reading: never waiting for a writer to finish)."""
         try:
-            with self.engine.connect() as connection:
+            with self._reader.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError:
             return False

@@ -267,3 +267,13 @@ class SummarySubscription(SQLModel, table=True):
     school: str | None = Field(default=None, max_length=200)
     subscribed_by: int = Field(foreign_key="staff.id")
     created_at: datetime = _utc(nullable=False)
+
+
+class HandledRequest(SQLModel, table=True):
+    """A request from Slack whose work is done, by a key that names it once (a view's id,
+    an event's id, a command's trigger id): a second copy of it does nothing."""
+
+    __tablename__ = "handled_request"
+
+    key: str = Field(primary_key=True, max_length=200)
+    handled_at: datetime = _utc(nullable=False, index=True)

@@ -221,7 +221,7 @@ def _modal_values(users, message, value=None, share=False):
 
 
 def test_commend_without_text_opens_the_modal(slack, fake_slack):
-    response = slack.command("/commend", "", user_id="UALICE")
+    response = slack.command("/commend", "", user_id="UALICE", trigger_id="1337.42.abcdef")
 
     assert response.status_code == 200
     slack.drain()

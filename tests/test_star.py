@@ -107,9 +107,11 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
     assert status["replace_original"] is True
     assert "*Change since the baseline:* +9 (+14.5%), improved" in json.dumps(status)
 
-    project_id = _buttons(status)[Ids.NEXT_STAGE]
-    for stage in range(2, 6):
-        slack.click(Ids.NEXT_STAGE, project_id, user_id="UBOB")
+    project_id = _buttons(status)[Ids.ADD_NOTE]
+    for stage in range(2, 6):  # each time the button in the message as it now is
+        slack.click(
+            Ids.NEXT_STAGE, _buttons(_last_reply(fake_slack))[Ids.NEXT_STAGE], user_id="UBOB"
+        )
         slack.drain()
         assert f"Stage {stage} of 6" in json.dumps(_last_reply(fake_slack))
     at_five = _last_reply(fake_slack)

@@ -9,11 +9,13 @@ does the work in one write transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from sqlmodel import Session
 
 from storage.db import Database
+from storage.requests import first_time
 
 Result = TypeVar("Result", covariant=True)
 
@@ -33,6 +35,16 @@ class UseCase(ABC, Generic[Result]):
 
     def __call__(self) -> Result:
         with self.db.session() as session:
+            result = self.run(session, write=True)
+        assert result is not None, f"{type(self).__name__}.run wrote nothing"
+        return result
+
+    def once(self, key: str, now: datetime) -> Result | None:
+        """Do it unless a request with this key was done already (None then): a form
+        submitted twice, or a command Slack delivered twice, is stored once."""
+        with self.db.session() as session:
+            if not first_time(session=session, key=key, now=now):
+                return None
             result = self.run(session, write=True)
         assert result is not None, f"{type(self).__name__}.run wrote nothing"
         return result

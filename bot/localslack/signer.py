@@ -10,7 +10,9 @@ library's HTTP client) against a served app.
 
 from __future__ import annotations
 
+import itertools
 import json
+import secrets
 import threading
 import time
 import urllib.error
@@ -146,7 +148,7 @@ class SlackSender:
         user_id: str,
         channel_id: str = "C0GENERAL",
         channel_name: str = "general",
-        trigger_id: str = "1337.42.abcdef",
+        trigger_id: str | None = None,
         response_url: str | None = None,
     ) -> Any:
         payload = command_payload(
@@ -156,7 +158,7 @@ class SlackSender:
             channel_id=channel_id,
             response_url=response_url or self.response_url,
         )
-        payload.update(channel_name=channel_name, trigger_id=trigger_id)
+        payload.update(channel_name=channel_name, trigger_id=trigger_id or _unique("trigger"))
         return self.post(urlencode(payload))
 
     def view_submission(
@@ -165,17 +167,17 @@ class SlackSender:
         values: dict[str, dict[str, Any]],
         *,
         user_id: str,
-        trigger_id: str = "1.2.3",
+        trigger_id: str | None = None,
     ) -> Any:
         payload = {
             "type": "view_submission",
             "team": {"id": TEAM_ID},
             "user": {"id": user_id, "team_id": TEAM_ID},
             "api_app_id": APP_ID,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or _unique("trigger"),
             "view": {
                 **view,
-                "id": view.get("id", "V123"),
+                "id": view.get("id") or _unique("V"),
                 "hash": view.get("hash", "h1"),
                 "private_metadata": view.get("private_metadata", ""),
                 "state": {"values": values},
@@ -193,7 +195,7 @@ class SlackSender:
         channel_id: str = "D0DM",
         block_id: str = "b",
         text: str = "",
-        trigger_id: str = "2.3.4",
+        trigger_id: str | None = None,
         response_url: str | None = None,
         view: dict[str, Any] | None = None,
         is_ephemeral: bool = False,
@@ -204,7 +206,7 @@ class SlackSender:
             "team": {"id": TEAM_ID},
             "user": {"id": user_id, "team_id": TEAM_ID},
             "api_app_id": APP_ID,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or _unique("trigger"),
             "actions": [
                 {
                     "type": "button",
@@ -233,19 +235,20 @@ class SlackSender:
                 payload["message"] = message or {"ts": "1.0", "text": ""}
         return self.post(urlencode({"payload": json.dumps(payload)}))
 
-    def event(self, event: dict[str, Any], *, event_id: str = "Ev1") -> Any:
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, **headers: str) -> Any:
+        """An Events API delivery (`headers` such as X-Slack-Retry-Num for Slack's retries)."""
         body = json.dumps(
             {
                 "token": "x",
                 "team_id": TEAM_ID,
                 "api_app_id": APP_ID,
                 "type": "event_callback",
-                "event_id": event_id,
+                "event_id": event_id or _unique("Ev"),
                 "event_time": int(time.time()),
                 "event": event,
             }
         )
-        return self.post(body, content_type="application/json")
+        return self.post(body, content_type="application/json", **headers)
 
 
 def command_payload(
@@ -263,5 +266,13 @@ def command_payload(
         "text": text,
         "api_app_id": APP_ID,
         "response_url": response_url,
-        "trigger_id": "1337.42.abcdef",
+        "trigger_id": _unique("trigger"),
     }
+
+
+_SEQUENCE = itertools.count(1)
+
+
+def _unique(prefix: str) -> str:
+    """An id Slack would give once: a trigger, a view, an event."""
+    return f"{prefix}{next(_SEQUENCE):06d}{secrets.token_hex(3).upper()}"

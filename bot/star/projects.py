@@ -185,11 +185,20 @@ def project_status(
 
 
 def advance(
-    *, db: Database, calendar: SchoolCalendar, owner: Staff, project_id: int, now: datetime
+    *,
+    db: Database,
+    calendar: SchoolCalendar,
+    owner: Staff,
+    project_id: int,
+    now: datetime,
+    from_stage: int | None = None,
 ) -> Status:
-    """Move the project on to its next stage."""
+    """Move the project on to its next stage: from `from_stage` (the stage the button
+    showed) only, so a second click on the same button moves nothing."""
     with db.session() as session:
         project = owned(session, refreshed(session, owner), project_id)
+        if from_stage is not None and project.stage != from_stage:
+            return status_of(session, calendar, project)
         project.stage = next_stage(project.stage, evaluated=project.evaluated_at is not None)
         project.updated_at = now
         session.add(project)
