@@ -57,7 +57,22 @@ def chunks(text: str, size: int = SECTION_TEXT_LIMIT) -> list[str]:
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` in at most `limit` characters: shortened at a word, with "…", when too long.
+
+    Never cut mid-word: whoever shows a shortened text shows it whole in context too.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > 0:
+        cut = cut[:space]
+    # An escaped entity or a mention is never left in pieces.
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = cut.rfind(opener)
+        if start >= 0 and cut.find(closer, start) < 0:
+            cut = cut[:start]
+    return cut.rstrip(" \n,;:/-\N{EN DASH}") + "…"
 
 
 def local_date(moment: datetime, zone: str) -> str:
@@ -114,6 +129,7 @@ def environment() -> Environment:
     env.filters["mrkdwn"] = slack_escape
     env.filters["chunks"] = chunks
     env.filters["truncate_to"] = truncate
+    env.filters["shorten"] = truncate
     env.filters["local_date"] = local_date
     env.filters["people"] = people
     env.filters["long_date"] = long_date

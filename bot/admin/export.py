@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.core.errors import StaffroomError
-from bot.core.framework import SHEET_LEVELS, Framework
+from bot.core.framework import Framework
 from bot.ladder.grid import sheet_of
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
@@ -169,20 +169,23 @@ class _Export:
         }
 
     def _sheet(self, row: LadderSheet) -> dict[str, Any]:
-        colours = sheet_of(row).colours(self.framework)
+        sheet = sheet_of(self.framework, row)
+        colours = sheet.colours()
         return {
             "academic_year": row.academic_year,
             "checkpoint": row.checkpoint,
             "target_level": row.target_level,
             "level_reached": row.level_reached,
+            "expected_level": self.framework.expected_level(self.person.grade),
             "statements": [
                 {
                     "level": level.level,
                     "index": index,
                     "text": text,
+                    "held": sheet.held[level.level - 1][index - 1],
                     "rag": colours[level.level - 1][index - 1],
                 }
-                for level in self.framework.ladder[:SHEET_LEVELS]
+                for level in self.framework.sheet
                 for index, text in enumerate(level.statements, 1)
             ],
         }

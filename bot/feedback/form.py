@@ -239,7 +239,7 @@ def _checked_subject(
         errors[DETAIL] = problem("feedback.detail_too_long", limit=MAX_DETAIL)
     refuse_if(errors)
     assert observee is not None and subject.observed_on is not None and context is not None
-    key = standard_set_for(framework, observee.role, context)
+    key = standard_set_for(framework, observee, context)
     return CheckedSubject(
         observer=observer,
         observee=observee,
