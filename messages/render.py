@@ -105,6 +105,11 @@ def weekday_name(weekday: int) -> str:
     return calendar.day_name[weekday]
 
 
+def month_name(month: int) -> str:
+    """2 -> 'February' (the standard library's English names)."""
+    return calendar.month_name[month]
+
+
 def long_date(day: date) -> str:
     return day.strftime("%-d %B %Y")
 
@@ -144,6 +149,7 @@ def environment() -> Environment:
     env.filters["rag_strip"] = rag_strip
     env.filters["quoted"] = repr
     env.filters["weekday_name"] = weekday_name
+    env.filters["month_name"] = month_name
     return env
 
 

@@ -15,7 +15,7 @@ from bot.summary.figures import summarise, top
 from storage.ladder import save_sheet
 from storage.models import LeaderScope
 from tests.conftest import LONDON
-from tests.factories import add_staff, person, start_star_project
+from tests.factories import add_staff, held_up_to, person, start_star_project
 
 NOW = datetime(2026, 9, 30, 10, 0, tzinfo=LONDON)  # a Wednesday; the September window is open
 DAY = timedelta(days=1)
@@ -93,7 +93,7 @@ def week(deps, school, fake_slack):
                 staff_id=staff_id,
                 academic_year="2026-27",
                 checkpoint="sep",
-                gap=(reached + 1, 1),
+                held=held_up_to(reached),
                 level_reached=reached,
                 target_level=None,
                 now=NOW - DAY,

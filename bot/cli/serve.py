@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
 from bot.cli.common import start
+from bot.cli.schema import warn_about_holidays
 from bot.runtime.config import Mode
 from bot.runtime.deps import Deps
 
@@ -21,6 +23,7 @@ def run(_args: argparse.Namespace) -> int:
     from bot.runtime.slack_client import make_client
 
     settings, framework, db = start(Mode.SERVE)
+    warn_about_holidays(framework, datetime.now(framework.zone).date())
     deps = Deps(settings=settings, framework=framework, db=db)
     app = create_app(deps)
     scheduler = start_scheduler(deps, make_client(settings, paced=True))
