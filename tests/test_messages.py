@@ -43,6 +43,7 @@ def test_commend_received_golden():
         others=["<@UCAROL>"],
         message="Thanks for covering my duty & more",
         value_name="Praise positive",
+        values_name="EQUIP",  # what the framework calls its values
         public=False,
         channel="#celebrations",
     )
