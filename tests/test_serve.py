@@ -164,3 +164,33 @@ def test_socket_mode_is_chosen_by_the_app_token_and_uses_slack_api_url(admin_env
         process.wait(timeout=10)
     call = fake_slack.calls_to("apps.connections.open")[0]
     assert call.headers.get("Authorization") == "Bearer xapp-test"
+
+
+def test_serve_runs_on_shares_framework_and_warns_about_its_holidays(admin_env, tmp_path):
+    """STAFFROOM_FRAMEWORK=share: the app runs on SHARE MAT's file, and says at start that
+    the file lists no school holidays (the policy does not say whose term dates apply)."""
+    env = {**admin_env, "STAFFROOM_FRAMEWORK": "share"}
+    imported = _staffroom(env, "import-staff", str(tmp_path / "staff.csv"))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.count("warning") == 0  # no grade warnings: SHARE has no ladder
+    process = _serve(env)
+    base = f"http://127.0.0.1:{env['PORT']}"
+
+    def healthy() -> bool:
+        assert process.poll() is None
+        try:
+            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        _until(healthy, 30, "staffroom serve to answer /healthz")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    output = process.stdout.read().splitlines()
+    warnings = [line for line in output if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        "warning: the framework lists no school holidays, so they do not cover 20"
+    )

@@ -164,4 +164,4 @@ def test_shares_optional_check_points_are_windows(framework):
         ("may", date(2027, 5, 1)),
         ("jul", date(2027, 7, 1)),
     ]
-    assert open_checkpoint(framework, date(2027, 5, 12)).checkpoint.name == "May PDP check point"
+    assert open_checkpoint(framework, date(2027, 5, 12)).checkpoint.name == "May PDP"
