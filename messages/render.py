@@ -65,7 +65,7 @@ def truncate(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1]
     space = max(cut.rfind(" "), cut.rfind("\n"))
-    if space > 0:
+    if space > 0 and not text[limit - 1].isspace():  # else the cut is already between words
         cut = cut[:space]
     # An escaped entity or a mention is never left in pieces.
     for opener, closer in (("&", ";"), ("<", ">")):

@@ -165,3 +165,11 @@ def test_shares_optional_check_points_are_windows(framework):
         ("jul", date(2027, 7, 1)),
     ]
     assert open_checkpoint(framework, date(2027, 5, 12)).checkpoint.name == "May PDP"
+
+
+def test_every_share_standards_guidance_is_reachable(slack, fake_slack, framework):
+    from tests.test_feedback_standards import assert_every_standard_readable
+
+    assert_every_standard_readable(
+        slack, fake_slack, framework.standard_sets["share"], "UBOB", "lesson", "UALICE"
+    )
