@@ -13,7 +13,7 @@ from bot.core.errors import GENERAL, InvalidInput, problem
 from bot.core.framework import Framework
 from bot.core.mentions import parse_command_text
 from bot.ladder import sheets
-from bot.ladder.grid import TARGET_CHECKPOINT, level_names
+from bot.ladder.grid import TARGET_CHECKPOINT, beyond_the_sheet, level_names
 from bot.ladder.rules import ALWAYS_ASKED, Held, Sheet, encode_answers, parse_answers
 from bot.runtime.deps import Deps
 from handlers.context import after_ack, on_roster, send_soon
@@ -245,4 +245,5 @@ def _finish_modal(deps: Deps, progress: Progress, person: Staff) -> dict[str, An
         ],
         ask_target=progress.cp == TARGET_CHECKPOINT,
         level_names=level_names(deps.framework),
+        beyond=beyond_the_sheet(deps.framework),
     )

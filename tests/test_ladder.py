@@ -227,6 +227,9 @@ def test_an_expected_level_of_6_asks_every_sheet(slack, fake_slack, database, sc
     finish = _fill(slack, view, [[True] * n for n in COUNTS], "UTESS")["view"]
     assert "Every statement of levels 1 to 8 is true of you" in _texts(finish)
     assert finish["blocks"][-1]["element"]["initial_option"]["value"] == "8"
+    assert "*Level 9 · Build strategic capacity* (no sheet): Must involve members of staff " in (
+        _texts(finish)
+    )
 
 
 @pytest.mark.usefixtures("uma")

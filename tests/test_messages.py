@@ -376,6 +376,7 @@ def test_every_ladder_level_form_is_within_limits(framework, offer_higher):
 @pytest.mark.parametrize("ask_target", [True, False])
 @pytest.mark.parametrize("blank_level", [1, 7, None])
 def test_ladder_finish_form_is_within_limits(framework, ask_target, blank_level):
+    from bot.ladder.grid import beyond_the_sheet
     from bot.ladder.rules import Sheet
     from bot.ladder.sheets import preview
 
@@ -389,6 +390,7 @@ def test_ladder_finish_form_is_within_limits(framework, ask_target, blank_level)
         colours=sheet.colours(),
         ask_target=ask_target,
         level_names=_level_names(framework),
+        beyond=beyond_the_sheet(framework),
     )
     assert view_problems(view) == []
 
