@@ -259,6 +259,7 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
         "grade": "M3",
         "appraiser_email": "amir@school.example",
         "slack_user_id": "UBOB",
+        "standards": None,
     }
     (received,) = record["commendations_received"]
     assert received["from"] == "alice@school.example"

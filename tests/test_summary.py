@@ -87,7 +87,7 @@ def week(deps, school, fake_slack):
                 now=NOW - DAY,
             )
     with deps.db.session() as session:
-        for staff_id, reached in ((4, 1), (3, 3)):  # Bob below his expected 2, Alice beyond
+        for staff_id, reached in ((4, 1), (3, 3)):  # Bob (M3) below his expected 3, Alice at it
             save_sheet(
                 session=session,
                 staff_id=staff_id,

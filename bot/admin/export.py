@@ -95,6 +95,7 @@ class _Export:
                 "grade": person.grade,
                 "appraiser_email": self.email_of(person.appraiser_id),
                 "slack_user_id": person.slack_user_id,
+                "standards": person.standards,  # the roster's choice of standard set, if any
             },
             "commendations_given": [
                 {"to": self.email_of(to), **self._commendation(c)}

@@ -32,7 +32,7 @@ from bot.core.errors import FrameworkError
 ROLES = ("teacher", "ta", "support", "leader", "governor")
 LADDER_LEVELS = 10
 SHEET_LEVELS = 8
-LADDER_CHECKPOINTS = ("sep", "mid", "jul")  # the appraisal year's three fixed checkpoints
+FIXED_CHECKPOINTS = ("sep", "mid", "jul")  # the appraisal year's three fixed checkpoints
 BUILTIN_FRAMEWORKS = ("smart", "share")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
@@ -271,7 +271,7 @@ class Framework(_Strict):
     @classmethod
     def _checkpoints_usable(cls, checkpoints: list[Checkpoint]) -> list[Checkpoint]:
         fixed = {c.key for c in checkpoints if not c.optional}
-        missing = [key for key in LADDER_CHECKPOINTS if key not in fixed]
+        missing = [key for key in FIXED_CHECKPOINTS if key not in fixed]
         if missing:
             raise ValueError(
                 f"the appraisal year needs checkpoints {', '.join(missing)} (not optional)"

@@ -80,14 +80,6 @@ class Sheet:
         return reached
 
     @property
-    def first_gap(self) -> Point | None:
-        for level, answers in enumerate(self.held, 1):
-            for index, held in enumerate(answers, 1):
-                if held is not True:
-                    return Point(level, index)
-        return None
-
-    @property
     def development_points(self) -> list[Point]:
         """Every statement answered as not yet true: each is a blank to work on."""
         return [
