@@ -218,7 +218,10 @@ def _level_modal(deps: Deps, progress: Progress) -> dict[str, Any]:
     framework = deps.framework
     number = len(progress.answers)
     level = framework.sheet[number]
-    previous = parse_answers(progress.prev[number]) if number < len(progress.prev) else []
+    try:
+        previous = parse_answers(progress.prev[number]) if number < len(progress.prev) else []
+    except ValueError:
+        previous = []  # an altered form starts with nothing ticked
     return render(
         "ladder_level_modal",
         metadata=progress.dump(),

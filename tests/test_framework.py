@@ -331,6 +331,26 @@ def test_standard_sets_by_role_grade_and_roster(smart):
     assert smart.meeting_standard_set == "meetings"
 
 
+def test_a_set_the_trust_writes_itself_is_chosen_on_the_roster(smart):
+    """The document's "Support Staff Standards (Blank to write your own)": a trust adds a
+    set to its file and gives it to people with the roster's `standards` column."""
+    from bot.admin.roster import parse_roster
+    from bot.core.framework import Standard, StandardSet
+
+    site = StandardSet(
+        name="Site team standards",
+        standards=[Standard(code="ES1", name="Keeps the site safe", heading="Expect the best")],
+    )
+    trust = smart.model_copy(update={"standard_sets": {**smart.standard_sets, "site": site}})
+    roster = parse_roster(
+        "email,name,school,role,grade,appraiser_email,leader,standards\n"
+        "sam@s.uk,Sam,S,support,G,,,site\n",
+        trust,
+    )
+    assert roster.rows[0].standards == "site"
+    assert trust.standard_set_key("support", "G", override="site") == "site"
+
+
 def test_calendar_defaults(smart):
     assert smart.timezone == "Europe/London"
     assert (smart.working_hours.start.hour, smart.working_hours.end.hour) == (8, 17)

@@ -452,3 +452,24 @@ def test_the_reminders_button_opens_the_sheet(slack, fake_slack, clock):
     slack.click(LadderIds.OPEN_SHEET, "open", user_id="UUMA")
     slack.drain()
     assert fake_slack.responses()[-1]["text"].startswith("No ladder checkpoint is open now.")
+
+
+@pytest.mark.usefixtures("uma")
+@pytest.mark.parametrize(
+    ("metadata", "answer"),
+    [
+        # answers not as the form writes them, or a level of the wrong length: refused
+        ({"cp": "sep", "year": "2026-27", "answers": ["11x11"]}, "errors"),
+        ({"cp": "sep", "year": "2026-27", "answers": ["111"]}, "errors"),
+        ({"cp": "sep", "year": "2026-27", "answers": ["1" * 5] * 5}, "errors"),  # all asked
+        # a previous sheet altered: the next level simply starts with nothing ticked
+        ({"cp": "sep", "year": "2026-27", "answers": [], "prev": ["", "zz"]}, "update"),
+    ],
+)
+def test_an_altered_sheet_is_refused_or_starts_afresh(slack, fake_slack, clock, metadata, answer):
+    clock.now = SEPTEMBER
+    view = {**_start(slack, fake_slack), "private_metadata": json.dumps(metadata)}
+    reply = slack.view_submission(view, ticks(*[True] * 5), user_id="UUMA").json()
+    assert reply["response_action"] == answer
+    if answer == "update":
+        assert not any(b.get("element", {}).get("initial_options") for b in reply["view"]["blocks"])
