@@ -55,6 +55,7 @@ COMMENDATIONS, FEEDBACK, VISITS, PROJECTS = 200_000, 40_000, 5_000, 5_000
 YEAR_START = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 AT = datetime(2027, 3, 10, 10, 0, tzinfo=UTC)
 BATCH = 20_000
+COUNTS = [5, 4, 6, 6, 11, 13, 15, 15]  # SMART's ragging sheets, levels 1-8
 
 
 def main() -> None:
@@ -276,8 +277,7 @@ def _generate(db: Database) -> None:
                 "staff_id": n,
                 "academic_year": "2026-27",
                 "checkpoint": checkpoint,
-                "gap_level": gap,
-                "gap_index": 1,
+                "held": [[level < gap] * count for level, count in enumerate(COUNTS, 1)],
                 "level_reached": gap - 1,
                 "target_level": None,
                 "created_at": YEAR_START,

@@ -101,6 +101,7 @@ def _modal(deps: Deps) -> dict[str, object]:
     return render(
         "commend_modal",
         values=deps.framework.values,
+        values_name=deps.framework.values_name,
         channel=deps.framework.celebrations_channel,
         max_recipients=MAX_RECIPIENTS,
         max_message=MAX_MESSAGE,

@@ -271,9 +271,9 @@ def _standards_modal(deps: Deps, draft: Draft, checked: fb.CheckedSubject) -> di
         "feedback_standards_modal",
         metadata=draft.dump(),
         subject=_subject_line(draft, checked),
-        set_name=checked.standard_set.name,
+        standard_set=checked.standard_set,
         max_standards=rules.MAX_STANDARDS,
-        groups=fb.standard_groups(deps.framework, checked.standard_set),
+        groups=fb.standard_groups(checked.standard_set),
     )
 
 
@@ -284,6 +284,8 @@ def _write_modal(deps: Deps, draft: Draft, checked: fb.CheckedSubject) -> dict[s
         metadata=draft.dump(),
         subject=_subject_line(draft, checked),
         standards=[s for s in standards if s is not None],
+        standard_set=checked.standard_set,
         ratings=deps.framework.ratings,
+        rating_scale=deps.framework.rating_scale,
         max_text=rules.MAX_TEXT,
     )

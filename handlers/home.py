@@ -32,7 +32,8 @@ def home_opened(event: dict[str, Any], deps: Deps, client: WebClient, context: B
 def _publish(deps: Deps, client: WebClient, user: str) -> None:
     person = person_by_slack_id(deps.db, user)
     if person is None:
-        view = render("home", trust=deps.framework.trust, on_roster=False)
+        trust, has_ladder = deps.framework.trust, deps.framework.has_ladder
+        view = render("home", trust=trust, on_roster=False, has_ladder=has_ladder)
         client.views_publish(user_id=user, view=view)
         return
     praise = praise_for(db=deps.db, person=person)
@@ -41,6 +42,7 @@ def _publish(deps: Deps, client: WebClient, user: str) -> None:
     view = render(
         "home",
         trust=deps.framework.trust,
+        has_ladder=deps.framework.has_ladder,
         on_roster=True,
         received_count=praise.received_count,
         received=[

@@ -10,11 +10,11 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.core.errors import GENERAL, InvalidInput, problem
-from bot.core.framework import SHEET_LEVELS
+from bot.core.framework import Framework
 from bot.core.mentions import parse_command_text
 from bot.ladder import sheets
-from bot.ladder.grid import TARGET_CHECKPOINT, level_names
-from bot.ladder.rules import sheet_from_answers
+from bot.ladder.grid import TARGET_CHECKPOINT, beyond_the_sheet, level_names
+from bot.ladder.rules import ALWAYS_ASKED, Held, Sheet, encode_answers, parse_answers
 from bot.runtime.deps import Deps
 from handlers.context import after_ack, on_roster, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, stale
@@ -32,11 +32,30 @@ FORMS = (
 
 
 class Progress(Metadata):
-    """The sheet so far: its checkpoint window and each level's ticks."""
+    """The sheet so far: its checkpoint window, each level's answers ('1' true, '0' not),
+    whether levels 6-8 are asked, and the answers of the sheet it started from."""
 
     cp: str
     year: str
-    answers: list[list[bool]] = Field(default_factory=list)
+    answers: list[str] = Field(default_factory=list)
+    higher: bool = False
+    prev: list[str] = Field(default_factory=list)
+
+    def decoded(self, framework: Framework) -> list[list[Held]]:
+        """The answers so far, each level as long as the framework's (else a stale form)."""
+        try:
+            levels = [parse_answers(level) for level in self.answers]
+        except ValueError:
+            raise stale() from None
+        counts = [len(level.statements) for level in framework.sheet]
+        if len(levels) > len(counts) or any(
+            len(level) != count for level, count in zip(levels, counts, strict=False)
+        ):
+            raise stale()
+        return levels
+
+    def sheet(self, framework: Framework) -> Sheet:
+        return Sheet.of(self.decoded(framework), [len(lvl.statements) for lvl in framework.sheet])
 
 
 def register(app: App) -> None:
@@ -87,19 +106,27 @@ def open_sheet_clicked(
 def level_submitted(
     ack: Ack, form: ViewState, view: dict[str, Any], person: Staff, deps: Deps
 ) -> None:
+    framework = deps.framework
     progress = Progress.of(view)
-    if len(progress.answers) >= SHEET_LEVELS:
+    done = len(progress.decoded(framework))
+    if done >= sheets.levels_to_ask(framework, higher=progress.higher):
         raise stale()
-    level = deps.framework.ladder[len(progress.answers)]
-    ticks = [
+    level = framework.sheet[done]
+    ticks: list[Held] = [
         form.ticked(f"{LadderIds.STATEMENT_BLOCK_PREFIX}{index}")
         for index in range(1, len(level.statements) + 1)
     ]
-    progress = progress.model_copy(update={"answers": [*progress.answers, ticks]})
-    if sheets.level_answers_complete(progress.answers):
-        ack(response_action="update", view=_finish_modal(deps, progress, person))
-    else:
+    chose_higher = level.level == ALWAYS_ASKED and form.ticked(LadderIds.HIGHER_BLOCK)
+    progress = progress.model_copy(
+        update={
+            "answers": [*progress.answers, encode_answers(ticks)],
+            "higher": progress.higher or chose_higher,
+        }
+    )
+    if len(progress.answers) < sheets.levels_to_ask(framework, higher=progress.higher):
         ack(response_action="update", view=_level_modal(deps, progress))
+    else:
+        ack(response_action="update", view=_finish_modal(deps, progress, person))
 
 
 def finish_submitted(
@@ -116,7 +143,7 @@ def finish_submitted(
     filled = sheets.Filled(
         checkpoint=progress.cp,
         year=progress.year,
-        sheet=sheet_from_answers(progress.answers),
+        sheet=progress.sheet(deps.framework),
         target=int(chosen) if chosen and chosen.isdigit() else None,
     )
     save = sheets.SaveSheet(
@@ -145,7 +172,12 @@ def _begin(deps: Deps, client: WebClient, respond: Respond, person: Staff, trigg
         now=deps.clock(),
     )
     if start.window is not None:
-        progress = Progress(cp=start.window.checkpoint.key, year=start.window.year.label)
+        progress = Progress(
+            cp=start.window.key,
+            year=start.window.year.label,
+            higher=start.higher,
+            prev=[encode_answers(level) for level in start.previous or []],
+        )
         client.views_open(trigger_id=trigger_id, view=_level_modal(deps, progress))
         return
     assert start.upcoming is not None
@@ -186,27 +218,45 @@ def _show(deps: Deps, respond: Respond, viewer: Staff, subject: str) -> None:
 
 
 def _checkpoint_name(deps: Deps, key: str) -> str:
-    return next(c.name for c in deps.framework.checkpoints if c.key == key)
+    checkpoint = deps.framework.checkpoint(key)
+    if checkpoint is None:
+        raise stale()
+    return checkpoint.name
 
 
 def _level_modal(deps: Deps, progress: Progress) -> dict[str, Any]:
+    framework = deps.framework
+    number = len(progress.answers)
+    level = framework.sheet[number]
+    try:
+        previous = parse_answers(progress.prev[number]) if number < len(progress.prev) else []
+    except ValueError:
+        previous = []  # an altered form starts with nothing ticked
     return render(
         "ladder_level_modal",
         metadata=progress.dump(),
-        level=deps.framework.ladder[len(progress.answers)],
-        last_level=SHEET_LEVELS,
+        level=level,
+        last_level=sheets.levels_to_ask(framework, higher=progress.higher),
+        offer_higher=level.level == ALWAYS_ASKED
+        and not progress.higher
+        and len(framework.sheet) > ALWAYS_ASKED,
+        previous=previous if len(previous) == len(level.statements) else [],
         checkpoint=_checkpoint_name(deps, progress.cp),
         year=progress.year,
     )
 
 
 def _finish_modal(deps: Deps, progress: Progress, person: Staff) -> dict[str, Any]:
-    sheet = sheet_from_answers(progress.answers)
+    sheet = progress.sheet(deps.framework)
     return render(
         "ladder_finish_modal",
         metadata=progress.dump(),
         preview=sheets.preview(framework=deps.framework, person=person, sheet=sheet),
-        colours=sheet.colours(deps.framework),
+        colours=[
+            colours if sheet.asked(number) else None
+            for number, colours in enumerate(sheet.colours(), 1)
+        ],
         ask_target=progress.cp == TARGET_CHECKPOINT,
         level_names=level_names(deps.framework),
+        beyond=beyond_the_sheet(deps.framework),
     )

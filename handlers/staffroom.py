@@ -55,4 +55,9 @@ def _help(deps: Deps, person: Staff) -> dict[str, Any]:
         person=person,
         now=deps.clock(),
     )
-    return render("staffroom_help", pending=pending, trust=deps.framework.trust)
+    return render(
+        "staffroom_help",
+        pending=pending,
+        trust=deps.framework.trust,
+        has_ladder=deps.framework.has_ladder,
+    )

@@ -384,4 +384,10 @@ def _yes_no(choice: str | None, *, yes: str) -> bool | None:
 
 
 def _new_modal(deps: Deps) -> dict[str, Any]:
-    return render("star_new_modal", today=deps.calendar.today(deps.clock()).isoformat())
+    sharing = deps.framework.star.sharing_day
+    return render(
+        "star_new_modal",
+        today=deps.calendar.today(deps.clock()).isoformat(),
+        sharing_day=sharing.name if sharing else None,
+        sharing_month=sharing.month if sharing else None,
+    )

@@ -44,6 +44,8 @@ class LadderIds(StrEnum):
     STATEMENT_BLOCK_PREFIX = "ladder_s"  # + index within the level, from 1
     TRUE_OPTION = "true"
     TARGET_BLOCK = "ladder_target"
+    HIGHER_BLOCK = "ladder_higher"  # on level 5: go on to the level 6-8 sheets
+    HIGHER_OPTION = "higher"
     INPUT = "value"
     OPEN_SHEET = "ladder_open_sheet"
 

@@ -44,7 +44,22 @@ def chunks(text: str, size: int = SECTION_TEXT_LIMIT) -> list[str]:
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` in at most `limit` characters: shortened at a word, with "…", when too long.
+
+    Never cut mid-word: whoever shows a shortened text shows it whole in context too.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > 0 and not text[limit - 1].isspace():  # else the cut is already between words
+        cut = cut[:space]
+    # An escaped entity or a mention is never left in pieces.
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = cut.rfind(opener)
+        if start >= 0 and cut.find(closer, start) < 0:
+            cut = cut[:start]
+    return cut.rstrip(" \n,;:/-\N{EN DASH}") + "…"
 
 
 def local_date(moment: datetime, zone: str) -> str:
@@ -77,6 +92,11 @@ def weekday_name(weekday: int) -> str:
     return calendar.day_name[weekday]
 
 
+def month_name(month: int) -> str:
+    """2 -> 'February' (the standard library's English names)."""
+    return calendar.month_name[month]
+
+
 def long_date(day: date) -> str:
     return day.strftime("%-d %B %Y")
 
@@ -101,6 +121,7 @@ def environment() -> Environment:
     env.filters["mrkdwn"] = slack_escape
     env.filters["chunks"] = chunks
     env.filters["truncate_to"] = truncate
+    env.filters["shorten"] = truncate
     env.filters["local_date"] = local_date
     env.filters["people"] = people
     env.filters["long_date"] = long_date
@@ -115,6 +136,7 @@ def environment() -> Environment:
     env.filters["rag_strip"] = rag_strip
     env.filters["quoted"] = repr
     env.filters["weekday_name"] = weekday_name
+    env.filters["month_name"] = month_name
     return env
 
 

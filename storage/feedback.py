@@ -101,6 +101,20 @@ def unwritten_visits_due_by(*, session: Session, latest_due: date) -> Sequence[V
     ).all()
 
 
+def visits_owing_verbal_by(*, session: Session, latest_due: date) -> Sequence[Visit]:
+    """Visits whose verbal feedback is not marked given (nor the visit completed by written
+    feedback) and was due on or before `latest_due`."""
+    return session.exec(
+        select(Visit)
+        .where(
+            col(Visit.verbal_given_at).is_(None),
+            col(Visit.written_feedback_id).is_(None),
+            col(Visit.verbal_due) <= latest_due,
+        )
+        .order_by(col(Visit.verbal_due), col(Visit.id))
+    ).all()
+
+
 def feedback_by_ids(*, session: Session, ids: Sequence[int]) -> dict[int, Feedback]:
     if not ids:
         return {}

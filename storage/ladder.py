@@ -19,7 +19,7 @@ def save_sheet(
     staff_id: int,
     academic_year: str,
     checkpoint: str,
-    gap: tuple[int, int] | None,
+    held: list[list[bool | None]],
     level_reached: int,
     target_level: int | None,
     now: datetime,
@@ -27,8 +27,7 @@ def save_sheet(
     """Store the sheet for (person, year, checkpoint), replacing one filled earlier."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
     values = {
-        "gap_level": gap[0] if gap else None,
-        "gap_index": gap[1] if gap else None,
+        "held": held,
         "level_reached": level_reached,
         "target_level": target_level,
         "updated_at": now,

@@ -56,6 +56,9 @@ class Staff(SQLModel, table=True):
     mute_nudges: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    # The standard set feedback on this person uses, when the roster chooses one (a key of
+    # the framework's standard_sets); None: by grade, else by role.
+    standards: str | None = Field(default=None, max_length=40)
     created_at: datetime = _utc(nullable=False)
     updated_at: datetime = _utc(nullable=False)
 
@@ -169,8 +172,9 @@ class Visit(SQLModel, table=True):
 class LadderSheet(SQLModel, table=True):
     """A person's ragging sheet at one checkpoint of one academic year.
 
-    The sheet's colours follow from where its first gap is (bot.ladder.rules), so the
-    gap is what is kept; `level_reached` is kept too, for counting in queries.
+    `held` is what the person answered for each statement, level by level (levels 1-8,
+    in sheet order): true, false, or null when not asked. The colours follow from it
+    by the sheet's rule (bot.ladder.rules); `level_reached` is kept too, for queries.
     """
 
     __tablename__ = "ladder_sheet"
@@ -182,8 +186,7 @@ class LadderSheet(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", index=True)
     academic_year: str = Field(max_length=7, index=True)
     checkpoint: str = Field(max_length=20)
-    gap_level: int | None = Field(default=None)
-    gap_index: int | None = Field(default=None)
+    held: list[list[bool | None]] = Field(sa_column=Column(JSON, nullable=False))
     level_reached: int
     target_level: int | None = Field(default=None)
     created_at: datetime = _utc(nullable=False)

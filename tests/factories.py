@@ -70,3 +70,15 @@ def person(db: Database, slack_user_id: str) -> Staff:
     found = person_by_slack_id(db, slack_user_id)
     assert found is not None, f"{slack_user_id} is not on the roster"
     return found
+
+
+SHEET_COUNTS = [5, 4, 6, 6, 11, 13, 15, 15]  # SMART's ragging sheets, levels 1-8
+
+
+def held_up_to(level_reached: int) -> list[list[bool | None]]:
+    """A sheet's answers: every statement true up to `level_reached`, none above it (levels
+    6-8 not asked unless reached)."""
+    return [
+        [level <= level_reached] * count if level <= max(5, level_reached) else [None] * count
+        for level, count in enumerate(SHEET_COUNTS, 1)
+    ]

@@ -95,20 +95,73 @@ def test_today_is_in_the_trust_time_zone(calendar):
 
 
 @pytest.mark.parametrize(
-    ("role", "context", "expected"),
+    ("role", "grade", "override", "context", "expected"),
     [
-        ("teacher", "lesson", "teacher"),
-        ("leader", "lesson", "teacher"),
-        ("ta", "lesson", "ta"),
-        ("ta", "duty", "ta"),
-        ("support", "other", "support"),
-        ("governor", "lesson", "meetings"),
-        ("teacher", "meeting", "meetings"),
-        ("support", "meeting", "meetings"),
+        ("teacher", "M3", None, "lesson", "teacher"),
+        ("leader", "AH", None, "lesson", "headteacher"),  # leaders: the Headteacher Standards
+        ("teacher", "DH", None, "lesson", "headteacher"),  # deputies and heads, by grade
+        ("teacher", "Head", None, "duty", "headteacher"),
+        ("ta", "F", None, "lesson", "ta"),
+        ("ta", "F", None, "duty", "ta"),
+        ("support", "G", None, "other", "support"),
+        ("governor", "LGC", None, "lesson", "meetings"),
+        ("teacher", "M3", None, "meeting", "meetings"),
+        ("support", "G", None, "meeting", "meetings"),
+        ("support", "G", "ta", "lesson", "ta"),  # the roster's `standards` column
+        ("teacher", "DH", "teacher", "lesson", "teacher"),
     ],
 )
-def test_standard_set_by_role_and_context(framework, role, context, expected):
+def test_standard_set_by_roster_grade_role_and_context(
+    framework, role, grade, override, context, expected
+):
     from bot.feedback.rules import standard_set_for
-    from storage.models import FeedbackContext, Role
+    from storage.models import FeedbackContext, Role, Staff
 
-    assert standard_set_for(framework, Role(role), FeedbackContext(context)) == expected
+    person = Staff(email="x@y.z", name="X", school="S", role=Role(role), grade=grade)
+    person.standards = override
+    assert standard_set_for(framework, person, FeedbackContext(context)) == expected
+
+
+def test_working_days_before_a_day_skip_half_term(framework):
+    calendar = SchoolCalendar(framework)
+    # Monday 2 November 2026, after the half term of 26-30 October: five working days
+    # before it are in the week of 19 October.
+    assert calendar.subtract_working_days(date(2026, 11, 2), 1) == date(2026, 10, 23)
+    assert calendar.subtract_working_days(date(2026, 11, 2), 5) == date(2026, 10, 19)
+    with pytest.raises(ValueError):
+        calendar.subtract_working_days(date(2026, 11, 2), 0)
+
+
+@pytest.mark.parametrize(
+    ("today", "uncovered"),
+    [
+        (date(2026, 11, 30), None),  # 2026-27 and 2027-28 are listed
+        (date(2027, 8, 31), None),
+        (date(2027, 9, 1), "2028-29"),  # from September 2027 the next year is missing
+        (date(2028, 9, 1), "2028-29"),  # and then this one
+    ],
+)
+def test_which_academic_year_the_holidays_do_not_cover(framework, today, uncovered):
+    from bot.core.calendar import first_uncovered_year
+
+    year = first_uncovered_year(framework, today)
+    assert (year.label if year else None) == uncovered
+
+
+def test_no_holidays_listed_covers_nothing(framework):
+    from bot.core.calendar import first_uncovered_year, holiday_notice_due
+
+    bare = framework.model_copy(update={"school_holidays": []})
+    assert first_uncovered_year(bare, date(2026, 11, 30)).label == "2026-27"
+    assert holiday_notice_due(bare, date(2026, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("today", "due"),
+    [(date(2028, 8, 2), False), (date(2028, 8, 3), True), (date(2028, 9, 10), True)],
+)
+def test_the_admin_is_told_four_weeks_before_the_holidays_run_out(framework, today, due):
+    from bot.core.calendar import holiday_notice_due, holidays_run_out
+
+    assert holidays_run_out(framework) == date(2028, 8, 31)
+    assert holiday_notice_due(framework, today) is due

@@ -244,15 +244,55 @@ def test_tick_delivers_what_could_not_be_sent(env, capsys, database, fake_slack)
 
 
 def test_check_framework(env, capsys, tmp_path):
-    code, out, _ = _run(capsys, "check-framework", "bot/frameworks/smart.yml")
+    code, out, err = _run(
+        capsys, "check-framework", "bot/frameworks/smart.yml", "--on", "2026-11-30"
+    )
     assert code == 0
     assert out == (
-        "bot/frameworks/smart.yml: OK (SMART: 5 values, 4 standard sets, 75 ladder statements)\n"
+        "bot/frameworks/smart.yml: OK (SMART: 5 values, 5 standard sets, 75 ladder statements)\n"
     )
+    assert err == ""  # 2026-27 and 2027-28 are covered
+    code, out, _ = _run(capsys, "check-framework", "share", "--on", "2026-11-30")
+    assert (code, out) == (0, "share: OK (SHARE: 0 values, 1 standard sets, 0 ladder statements)\n")
     bad = tmp_path / "bad.yml"
     bad.write_text("name: X\n", encoding="utf-8")
     code, _, err = _run(capsys, "check-framework", str(bad))
     assert code == 2 and err.startswith(f"staffroom: {bad}: ") and "Field required" in err
+
+
+@pytest.mark.parametrize(
+    ("on", "warning"),
+    [
+        ("2026-11-30", ""),
+        (
+            "2027-09-01",
+            "warning: the school holidays in the framework end on 31 August 2028, so they do "
+            "not cover 2028-29: half terms would count as working days; add 2028-29's term dates "
+            "to school_holidays\n",
+        ),
+    ],
+)
+def test_check_framework_warns_when_the_holidays_run_out(env, capsys, on, warning):
+    code, _, err = _run(capsys, "check-framework", "smart", "--on", on)
+    assert (code, err) == (0, warning)
+
+
+def test_check_framework_warns_when_no_holidays_are_listed(env, capsys, tmp_path):
+    """The whole school_holidays section removed: OK, but one line says which year is bare."""
+    import yaml
+
+    from bot.core.framework import builtin_framework_path
+
+    data = yaml.safe_load(builtin_framework_path().read_text(encoding="utf-8"))
+    del data["school_holidays"]
+    bare = tmp_path / "bare.yml"
+    bare.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code, out, err = _run(capsys, "check-framework", str(bare), "--on", "2026-11-30")
+    assert code == 0 and out.endswith("ladder statements)\n")
+    assert err == (
+        "warning: the framework lists no school holidays, so they do not cover 2026-27: half "
+        "terms would count as working days; add 2026-27's term dates to school_holidays\n"
+    )
 
 
 # --- export (PRODUCT §3.5) ---------------------------------------------------
@@ -286,6 +326,7 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
         "grade": "M3",
         "appraiser_email": "amir@school.example",
         "slack_user_id": "UBOB",
+        "standards": None,
     }
     (received,) = record["commendations_received"]
     assert received["from"] == "alice@school.example"
@@ -306,7 +347,9 @@ def test_erase_blanks_the_person_and_their_commendations_keeping_counts(env, cap
     from storage.commendations import commendations_given
     from storage.outbox import count_by_status
 
+    # One after the other, as a person types them (each command's work runs on its own).
     slack.command("/commend", "<@UBOB> thanks for covering my duty", user_id="UALICE")
+    slack.drain()
     slack.command("/commend", "<@UCAROL> lovely assembly", user_id="UALICE")
     slack.drain()
 

@@ -61,6 +61,9 @@ submit
 fill 1: True of me now
 submit
 submit
+submit
+submit
+submit
 """
 
 
@@ -154,7 +157,7 @@ def test_what_a_script_cannot_do_is_said_and_the_script_goes_on(tmp_path, capsys
         capsys,
         "/staffroom\nas Nobody\nas alice\nwave at bob\npress Launch rockets\nfill Title: x\n"
         "time 2027-02-30 09:00\n/teleport @bob\n/commend\nfill Favourite colour: blue\n"
-        "fill Which value did they show?: Kindness\n/staffroom\n",
+        "fill Which EQUIP value did they show?: Kindness\n/staffroom\n",
     )
     lines = out.splitlines()
     assert "  ! line 1: say who acts first, with a line like: as Alice" in lines

@@ -123,13 +123,24 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, export):
     answer = _next(slack, standards_view, step2("ES1", "QC3"))
     write_view = answer["view"]
     assert view_problems(write_view) == []
-    assert [b["block_id"] for b in write_view["blocks"][1:3]] == ["fb_rating_ES1", "fb_rating_QC3"]
-    assert [o["value"] for o in write_view["blocks"][1]["element"]["options"]] == [
-        "G*",
-        "G",
-        "A",
-        "R",
+    inputs = [b for b in write_view["blocks"] if b["type"] == "input"]
+    assert [b["block_id"] for b in inputs[:2]] == ["fb_rating_ES1", "fb_rating_QC3"]
+    assert [o["text"]["text"] for o in inputs[0]["element"]["options"]] == [
+        "G* Gold",
+        "G Green",
+        "A Amber",
+        "R Red",
     ]
+    shown = json.dumps(write_view, ensure_ascii=False)
+    assert (
+        "G Green: a high standard has been achieved and is being maintained with a high "
+        "degree of consistency" in shown
+    )  # each rating's meaning in full, once
+    assert (
+        "*Outstanding:* Establishing very clear working boundaries so new ideas are easier to "
+        "try. People feel safe to experiment" in shown
+    )
+    assert "*Below minimum standards:* Closed questioning. Use of VAK to limit or label." in shown
 
     final = _next(
         slack, write_view, step3({"ES1": "G*", "QC3": None}, development="Pace <dips> & more")
@@ -143,7 +154,10 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, export):
         "Strengths: Clear routines Next steps: Try cold calling"
     )
     body = json.dumps(to_bob["blocks"])
-    assert "*ES1* Consistent approach: *G** Gold" in body
+    assert (
+        "*ES1* Consistent approach: `G*` Gold (an exceptional standard has been achieved "
+        "with a very high degree of consistency)" in body
+    )
     assert (
         "*QC3* Developing higher order thinking\\n" not in body
         and "QC3* Developing higher order thinking" in body
@@ -184,15 +198,18 @@ def test_appraiser_giving_feedback_gets_no_copy_of_it(slack, fake_slack):
 @pytest.mark.parametrize(
     ("observee", "context", "set_hint"),
     [
-        ("UCAROL", "lesson", "teaching assistant classroom practice"),  # Carol is a TA
-        ("UBOB", "meeting", "standards for professional meetings"),
-        ("UBOB", "duty", "teacher classroom standards"),
+        ("UCAROL", "lesson", "Teaching assistant classroom practice"),  # Carol is a TA
+        ("UBOB", "meeting", "Standards for professional meetings"),
+        ("UBOB", "duty", "Teacher classroom standards"),
+        ("UHEAD", "lesson", "National Headteacher Standards"),  # by grade and role
     ],
 )
 def test_standard_set_follows_role_and_context(slack, fake_slack, observee, context, set_hint):
     view = _open_form(slack, fake_slack, user_id="UALICE")
     answer = _next(slack, view, step1(observee, context=context), "UALICE")
-    assert answer["view"]["blocks"][1]["hint"]["text"] == f"From the {set_hint}"
+    assert answer["view"]["blocks"][1]["hint"]["text"] == (
+        f"From the {set_hint}. The next step shows what each one looks like."
+    )
 
 
 def test_feedback_for_someone_opens_only_with_one_person(slack, fake_slack):

@@ -43,6 +43,7 @@ def test_commend_received_golden():
         others=["<@UCAROL>"],
         message="Thanks for covering my duty & more",
         value_name="Praise positive",
+        values_name="EQUIP",  # what the framework calls its values
         public=False,
         channel="#celebrations",
     )
@@ -251,6 +252,9 @@ def test_feedback_messages_are_within_limits_at_their_largest(template, complete
 
 
 def test_feedback_modals_are_within_limits_for_every_standard_set(framework):
+    from bot.core.framework import load_framework
+    from bot.feedback.form import StandardGroup, standard_groups
+
     assert (
         view_problems(
             render(
@@ -259,34 +263,42 @@ def test_feedback_modals_are_within_limits_for_every_standard_set(framework):
         )
         == []
     )
-    from bot.feedback.form import StandardGroup
-
     summary = {
         "name": "N" * 200,
         "context": "other",
         "detail": "d" * 200,
         "observed_on": date(2026, 11, 23),
     }
-    for standard_set in framework.standard_sets.values():
-        groups = [StandardGroup("x" * 100, standard_set.standards)]
-        view = render(
-            "feedback_standards_modal",
-            metadata="{}",
-            subject=summary,
-            set_name=standard_set.name,
-            max_standards=4,
-            groups=groups,
-        )
-        assert view_problems(view) == []
-        view = render(
-            "feedback_write_modal",
-            metadata="{}",
-            subject=summary,
-            standards=standard_set.standards[:4],
-            ratings=framework.ratings,
-            max_text=3000,
-        )
-        assert view_problems(view) == []
+    for trust in (framework, load_framework("share")):
+        for standard_set in trust.standard_sets.values():
+            for groups in (
+                standard_groups(standard_set),
+                [StandardGroup("x" * 100, standard_set.standards)],
+            ):
+                view = render(
+                    "feedback_standards_modal",
+                    metadata="{}",
+                    subject=summary,
+                    standard_set=standard_set,
+                    max_standards=4,
+                    groups=groups,
+                )
+                assert view_problems(view) == []
+            longest = sorted(
+                standard_set.standards,
+                key=lambda s: len(s.outstanding + s.below + "".join(s.guidance)),
+            )[-4:]
+            view = render(
+                "feedback_write_modal",
+                metadata="{}",
+                subject=summary,
+                standards=longest,
+                standard_set=standard_set,
+                ratings=trust.ratings,
+                rating_scale=trust.rating_scale,
+                max_text=3000,
+            )
+            assert view_problems(view) == []
 
 
 @pytest.mark.parametrize("verbal_given", [True, False])
@@ -312,19 +324,26 @@ def test_visit_message_is_valid_in_every_state(verbal_given, written):
 # --- the ladder ------------------------------------------------------------------
 
 
-def _full_grid(framework, standing="below", expected=3):
-    from bot.ladder.grid import Grid, GridRow
-    from bot.ladder.rules import Gap, Sheet
+def _full_grid(framework, band="red", expected=4):
+    from bot.ladder.grid import Grid, GridRow, beyond_the_sheet, statements
+    from bot.ladder.rules import Sheet
 
-    colours = Sheet(Gap(3, 4)).colours(framework)
+    counts = [len(level.statements) for level in framework.sheet]
+    sheet = Sheet.of([[False] * n for n in counts], counts)  # every statement a blank
+    colours = sheet.colours()
     return Grid(
         person="<@UUMA>",
         year="2026-27",
-        checkpoints=[("sep", "September"), ("mid", "Mid-year"), ("jul", "July")],
+        checkpoints=[
+            ("sep", "Sep", "September"),
+            ("mid", "Mid", "Mid-year"),
+            ("jul", "Jul", "July"),
+        ],
         rows=[
             GridRow(
                 level=n,
                 name=framework.ladder[n - 1].name,
+                title=framework.ladder[n - 1].title,
                 cells={"sep": colours[n - 1], "mid": colours[n - 1], "jul": colours[n - 1]},
             )
             for n in range(1, 9)
@@ -332,7 +351,11 @@ def _full_grid(framework, standing="below", expected=3):
         reached={"sep": 2, "mid": 2, "jul": 2},
         target=3,
         expected=expected,
-        standing=standing,
+        band=band,
+        latest="July",
+        next_points=statements(framework, [p for p in sheet.development_points if p.level == 7]),
+        other_points=60,
+        beyond=beyond_the_sheet(framework),
     )
 
 
@@ -340,49 +363,56 @@ def _level_names(framework):
     return {level.level: level.name for level in framework.ladder}
 
 
-def test_every_ladder_level_form_is_within_limits(framework):
-    for level in framework.ladder[:8]:
+@pytest.mark.parametrize("offer_higher", [True, False])
+def test_every_ladder_level_form_is_within_limits(framework, offer_higher):
+    for level in framework.sheet:
         view = render(
             "ladder_level_modal",
-            metadata=json.dumps({"cp": "sep", "year": "2026-27", "answers": [[True] * 15] * 7}),
+            metadata=json.dumps(
+                {"cp": "sep", "year": "2026-27", "answers": ["1" * 15] * 7, "prev": ["1" * 15] * 8}
+            ),
             level=level,
             last_level=8,
-            checkpoint="September",
+            offer_higher=offer_higher,
+            previous=[True] * len(level.statements),
+            checkpoint="n" * 60,
             year="2026-27",
         )
         assert view_problems(view) == [], level.level
-        assert sum(b["type"] == "input" for b in view["blocks"]) == len(level.statements)
+        inputs = sum(b["type"] == "input" for b in view["blocks"])
+        assert inputs == len(level.statements) + offer_higher
 
 
 @pytest.mark.parametrize("ask_target", [True, False])
-@pytest.mark.parametrize(("reached", "gap"), [(0, (1, 1)), (7, (8, 15)), (8, None)])
-def test_ladder_finish_form_is_within_limits(framework, ask_target, reached, gap):
-    from bot.ladder.rules import Gap, Sheet
-    from bot.ladder.sheets import Preview
+@pytest.mark.parametrize("blank_level", [1, 7, None])
+def test_ladder_finish_form_is_within_limits(framework, ask_target, blank_level):
+    from bot.ladder.grid import beyond_the_sheet
+    from bot.ladder.rules import Sheet
+    from bot.ladder.sheets import preview
 
-    sheet = Sheet(Gap(*gap) if gap else None)
-    preview = Preview(
-        reached=reached,
-        gap=sheet.gap,
-        next_statement=framework.ladder[gap[0] - 1].statements[gap[1] - 1] if gap else None,
-        expected=3,
-        standing="below",
-        default_target=max(1, reached),
-    )
+    counts = [len(level.statements) for level in framework.sheet]
+    answers = [[level != blank_level] * n for level, n in enumerate(counts, 1)]
+    sheet = Sheet.of(answers, counts)
     view = render(
         "ladder_finish_modal",
         metadata="{}",
-        preview=preview,
-        colours=sheet.colours(framework),
+        preview=preview(framework=framework, person=_Person("AH"), sheet=sheet),
+        colours=sheet.colours(),
         ask_target=ask_target,
         level_names=_level_names(framework),
+        beyond=beyond_the_sheet(framework),
     )
     assert view_problems(view) == []
 
 
-@pytest.mark.parametrize("standing", ["below", "at", "beyond"])
-def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framework, standing):
-    grid = _full_grid(framework, standing)
+class _Person:
+    def __init__(self, grade):
+        self.grade = grade
+
+
+@pytest.mark.parametrize("band", ["red", "new_to_role", "expected", "beyond"])
+def test_ladder_messages_are_within_limits_with_every_checkpoint_filled(framework, band):
+    grid = _full_grid(framework, band)
     names = _level_names(framework)
     for message in (
         render("ladder_saved", grid=grid, checkpoint="September", reached=2, level_names=names),
@@ -448,9 +478,15 @@ def test_star_messages_are_within_limits(stage, intro):
 
 def test_star_forms_are_within_limits():
     status = _biggest_status()
-    assert view_problems(render("star_new_modal", today="2026-11-23")) == []
+    for day, month in (("SMART day", 2), (None, None)):
+        new = render("star_new_modal", today="2026-11-23", sharing_day=day, sharing_month=month)
+        assert view_problems(new) == []
+    assert "perhaps share it at SMART day in February." in json.dumps(
+        render("star_new_modal", today="2026-11-23", sharing_day="SMART day", sharing_month=2)
+    )
     assert view_problems(render("star_note_modal", metadata='{"project_id": 1}')) == []
-    assert view_problems(render("star_evaluate_modal", metadata='{"project_id": 1}')) == []
+    evaluate = render("star_evaluate_modal", metadata='{"project_id": 1}', status=status)
+    assert view_problems(evaluate) == []
     assert view_problems(render("star_measure_modal", status=status, metadata="{}")) == []
     question = render("star_confirm_final", value=9e29, method="&" * 1000, payload="{}")
     assert message_problems(question) == []

@@ -12,7 +12,7 @@ from bot.feedback import visits
 from bot.nudges.due import due_at
 from storage.ladder import save_sheet
 from tests.conftest import LONDON
-from tests.factories import add_staff, person, start_star_project
+from tests.factories import add_staff, held_up_to, person, start_star_project
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -33,7 +33,7 @@ def _fill_sheet(deps, staff_id: int, checkpoint="sep", year="2026-27"):
             staff_id=staff_id,
             academic_year=year,
             checkpoint=checkpoint,
-            gap=(2, 1),
+            held=held_up_to(1),
             level_reached=1,
             target_level=2,
             now=datetime(2026, 9, 2, 9, 0, tzinfo=LONDON),

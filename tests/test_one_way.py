@@ -34,7 +34,7 @@ def test_one_grade_normaliser_for_people_and_for_summaries(deps, grade):
             staff_id=person.id,
             academic_year="2026-27",
             checkpoint="sep",
-            gap=(1, 1),
+            held=[[False]],  # the first statement not true: level 0 reached
             level_reached=0,
             target_level=1,
             now=NOW,

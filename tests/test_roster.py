@@ -97,8 +97,45 @@ def test_every_problem_is_reported_at_once(framework):
 
 def test_wrong_header_is_refused(framework):
     assert _problems("email,name\nA,B\n", framework) == [
-        "line 1: the header must be email,name,school,role,grade,appraiser_email,leader"
+        "line 1: the header must be email,name,school,role,grade,appraiser_email,leader "
+        "(then, optionally, standards)"
     ]
+
+
+def test_an_optional_standards_column_chooses_a_persons_set(framework):
+    header = HEADER.rstrip("\n") + ",standards\n"
+    roster = parse_roster(
+        header + "a@s.uk,A,S,support,G,,,ta\nb@s.uk,B,S,teacher,M3,,,\n", framework
+    )
+    assert [(r.email, r.standards) for r in roster.rows] == [("a@s.uk", "ta"), ("b@s.uk", None)]
+    assert _problems(header + "a@s.uk,A,S,support,G,,,cooks\n", framework) == [
+        "line 2: standards 'cooks' must be one of the framework's standard sets: teacher, ta, "
+        "support, meetings, headteacher"
+    ]
+    assert _problems(header + "a@s.uk,A,S,support,G,,\n", framework) == [
+        "line 2: expected 8 columns, found 7"
+    ]
+
+
+def test_the_standards_column_is_stored_and_changed(database, framework):
+    header = HEADER.rstrip("\n") + ",standards\n"
+    roster = parse_roster(header + "a@s.uk,A,S,support,G,,,ta\n", framework)
+    import_roster(db=database, roster=roster, lookup=_lookup({}), now=NOW)
+    assert _people(database)["a@s.uk"].standards == "ta"
+    report = import_roster(
+        db=database,
+        roster=parse_roster(HEADER + "a@s.uk,A,S,support,G,,\n", framework),
+        lookup=_lookup({}),
+        now=LATER,
+    )
+    assert report.updated == 1 and _people(database)["a@s.uk"].standards is None
+
+
+def test_a_trust_without_a_ladder_warns_about_no_grade():
+    from bot.core.framework import load_framework
+
+    roster = parse_roster(HEADER + "a@s.uk,A,S,teacher,Z9,,\n", load_framework("share"))
+    assert roster.warnings == []
 
 
 def test_unknown_grade_is_a_warning_not_an_error(framework):

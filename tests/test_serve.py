@@ -400,3 +400,23 @@ def _socket_mode_api(ws_url: str) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
     return Api
+
+
+def test_serve_runs_on_shares_framework_and_warns_about_its_holidays(admin_env, tmp_path):
+    """STAFFROOM_FRAMEWORK=share: the app runs on SHARE MAT's file, and says at start that
+    the file lists no school holidays (the policy does not say whose term dates apply)."""
+    env = {**admin_env, "STAFFROOM_FRAMEWORK": "share"}
+    imported = _staffroom(env, "import-staff", str(tmp_path / "staff.csv"))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.count("warning") == 0  # no grade warnings: SHARE has no ladder
+    serving = _serve(env)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        _until(lambda: _healthy(serving, base), 30, "staffroom serve to answer /healthz")
+    finally:
+        serving.stop()
+    warnings = [line for line in serving.lines if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        "warning: the framework lists no school holidays, so they do not cover 20"
+    )

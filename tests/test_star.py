@@ -354,8 +354,11 @@ def test_what_projects_need_and_when(deps, framework):
         moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=LONDON)
         return [n.need for n in star_due.needs_at(db=deps.db, calendar=calendar, now=moment)]
 
-    assert needs(datetime(2026, 11, 13)) == []  # 9 working days after the planned start
-    assert needs(datetime(2026, 11, 16)) == ["baseline"]  # the 10th
+    # "Take a measurement of it before you start": reminded from 5 working days before the
+    # planned start, Monday 2 November, after the half term of 26-30 October.
+    assert needs(datetime(2026, 10, 16)) == []  # 6 working days before
+    assert needs(datetime(2026, 10, 19)) == ["baseline"]  # the 5th working day before
+    assert needs(datetime(2026, 11, 16)) == ["baseline"]  # and still, until it is taken
     star_measure.Measure(
         db=deps.db,
         calendar=calendar,

@@ -15,7 +15,7 @@ from bot.summary.figures import summarise, top
 from storage.ladder import save_sheet
 from storage.models import LeaderScope
 from tests.conftest import LONDON
-from tests.factories import add_staff, person, start_star_project
+from tests.factories import add_staff, held_up_to, person, start_star_project
 
 NOW = datetime(2026, 9, 30, 10, 0, tzinfo=LONDON)  # a Wednesday; the September window is open
 DAY = timedelta(days=1)
@@ -87,13 +87,13 @@ def week(deps, school, fake_slack):
                 now=NOW - DAY,
             )()
     with deps.db.session() as session:
-        for staff_id, reached in ((4, 1), (3, 3)):  # Bob below his expected 2, Alice beyond
+        for staff_id, reached in ((4, 1), (3, 3)):  # Bob (M3) below his expected 3, Alice at it
             save_sheet(
                 session=session,
                 staff_id=staff_id,
                 academic_year="2026-27",
                 checkpoint="sep",
-                gap=(reached + 1, 1),
+                held=held_up_to(reached),
                 level_reached=reached,
                 target_level=None,
                 now=NOW - DAY,

@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from storage.ladder import save_sheet
 from tests.conftest import LONDON
+from tests.factories import held_up_to
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -40,7 +41,7 @@ def _fill(database, staff_id, checkpoint="sep"):
             staff_id=staff_id,
             academic_year="2026-27",
             checkpoint=checkpoint,
-            gap=None,
+            held=held_up_to(8),
             level_reached=8,
             target_level=8,
             now=datetime(2026, 9, 1, 12, 0, tzinfo=LONDON),

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.admin import export_model as model
 from bot.core.errors import StaffroomError
-from bot.core.framework import SHEET_LEVELS, Framework
+from bot.core.framework import Framework
 from bot.ladder.grid import sheet_of
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
@@ -96,6 +96,7 @@ class _Export:
                 grade=person.grade,
                 appraiser_email=self.email_of(person.appraiser_id),
                 slack_user_id=person.slack_user_id,
+                standards=person.standards,
             ),
             commendations_given=[
                 model.CommendationGiven(to=self.email_of(to), **self._commendation(c))
@@ -173,20 +174,23 @@ class _Export:
         )
 
     def _sheet(self, row: LadderSheet) -> model.LadderRecord:
-        colours = sheet_of(row).colours(self.framework)
+        sheet = sheet_of(self.framework, row)
+        colours = sheet.colours()
         return model.LadderRecord(
             academic_year=row.academic_year,
             checkpoint=row.checkpoint,
             target_level=row.target_level,
             level_reached=row.level_reached,
+            expected_level=self.framework.expected_level(self.person.grade),
             statements=[
                 model.Statement(
                     level=level.level,
                     index=index,
                     text=text,
+                    held=sheet.held[level.level - 1][index - 1],
                     rag=colours[level.level - 1][index - 1],
                 )
-                for level in self.framework.ladder[:SHEET_LEVELS]
+                for level in self.framework.sheet
                 for index, text in enumerate(level.statements, 1)
             ],
         )

@@ -28,6 +28,7 @@ class StaffRecord(_Shape):
     grade: str
     appraiser_email: str | None
     slack_user_id: str | None
+    standards: str | None  # the roster's choice of standard set, if it overrides grade and role
 
 
 class Commendation(_Shape):
@@ -100,6 +101,7 @@ class Statement(_Shape):
     level: int
     index: int
     text: str
+    held: bool | None  # what the person answered; None: not asked
     rag: Literal["green", "amber", "blank"]
 
 
@@ -108,6 +110,7 @@ class LadderRecord(_Shape):
     checkpoint: str
     target_level: int | None
     level_reached: int
+    expected_level: int | None
     statements: list[Statement]
 
 

@@ -23,6 +23,7 @@ from storage.models import LeaderScope, Role, Staff
 from storage.staff import all_staff, assign_slack_ids, emails_without_slack_id
 
 HEADER = ["email", "name", "school", "role", "grade", "appraiser_email", "leader"]
+STANDARDS = "standards"  # optional last column: the person's standard set, overriding grade/role
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 # Given an email, the Slack user id it belongs to, or None when Slack knows no such person.
@@ -56,6 +57,7 @@ class RosterRow:
     grade: str
     appraiser_email: str | None
     leader: LeaderScope | None
+    standards: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,10 @@ def parse_roster(text: str, framework: Framework) -> ParsedRoster:
     """Validate the CSV; raise RosterError listing every problem with its line."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     header = [cell.strip().lower() for cell in next(reader, [])]
-    if header != HEADER:
-        raise RosterError([f"line 1: the header must be {','.join(HEADER)}"])
+    if header not in (HEADER, [*HEADER, STANDARDS]):
+        raise RosterError(
+            [f"line 1: the header must be {','.join(HEADER)} (then, optionally, {STANDARDS})"]
+        )
 
     problems: list[str] = []
     warnings: list[str] = []
@@ -115,10 +119,10 @@ def parse_roster(text: str, framework: Framework) -> ParsedRoster:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) != len(HEADER):
-            problems.append(f"line {line}: expected {len(HEADER)} columns, found {len(cells)}")
+        if len(cells) != len(header):
+            problems.append(f"line {line}: expected {len(header)} columns, found {len(cells)}")
             continue
-        row, row_problems = _read_row(line, [cell.strip() for cell in cells])
+        row, row_problems = _read_row(line, [cell.strip() for cell in cells], framework)
         problems += row_problems
         if row is None:
             continue
@@ -128,7 +132,7 @@ def parse_roster(text: str, framework: Framework) -> ParsedRoster:
             )
             continue
         first_line[row.email] = line
-        if row.grade and framework.expected_level(row.grade) is None:
+        if row.grade and framework.has_ladder and framework.expected_level(row.grade) is None:
             warnings.append(
                 f"line {line}: grade {row.grade!r} is not in the framework's grade table, "
                 "so no expected ladder level is shown for this person"
@@ -143,8 +147,11 @@ def parse_roster(text: str, framework: Framework) -> ParsedRoster:
     return ParsedRoster(rows=rows, warnings=warnings)
 
 
-def _read_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[str]]:
-    email, name, school, role, grade, appraiser, leader = cells
+def _read_row(
+    line: int, cells: list[str], framework: Framework
+) -> tuple[RosterRow | None, list[str]]:
+    email, name, school, role, grade, appraiser, leader = cells[: len(HEADER)]
+    standards = cells[len(HEADER)] if len(cells) > len(HEADER) else ""
     problems = []
     email = email.lower()
     appraiser = appraiser.lower()
@@ -162,6 +169,11 @@ def _read_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[str]]
         )
     if leader.lower() not in {"", *(scope.value for scope in LeaderScope)}:
         problems.append(f"line {line}: leader {leader!r} must be empty, school or trust")
+    if standards and standards not in framework.standard_sets:
+        problems.append(
+            f"line {line}: standards {standards!r} must be one of the framework's standard "
+            f"sets: {', '.join(framework.standard_sets)}"
+        )
     if problems:
         return None, problems
     return (
@@ -174,6 +186,7 @@ def _read_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[str]]
             grade=grade,
             appraiser_email=appraiser or None,
             leader=LeaderScope(leader.lower()) if leader else None,
+            standards=standards or None,
         ),
         [],
     )
@@ -337,6 +350,7 @@ def _fields(row: RosterRow) -> dict[str, object]:
         "role": row.role,
         "grade": row.grade,
         "leader": row.leader,
+        "standards": row.standards,
     }
 
 

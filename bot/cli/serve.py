@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
 from bot.cli.common import safe_url, start
+from bot.cli.schema import warn_about_holidays
 from bot.runtime.config import ENVIRONMENT_HELP, Mode
 from bot.runtime.deps import Deps
 
@@ -43,6 +45,7 @@ def run(_args: argparse.Namespace) -> int:
             slack=slack,
         )
     )
+    warn_about_holidays(framework, datetime.now(framework.zone).date())
     deps = Deps(settings=settings, framework=framework, db=db)
     app = create_app(deps)
     scheduler = start_scheduler(deps, make_client(settings, paced=True))

@@ -131,6 +131,7 @@ def _deliveries(
         "author": mention(author),
         "message": commendation.message,
         "value_name": value.name if value else None,
+        "values_name": framework.values_name,
         "public": commendation.public,
         "channel": framework.celebrations_channel,
     }

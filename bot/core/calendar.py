@@ -16,6 +16,8 @@ import holidays
 from bot.core.framework import Framework
 
 SEPTEMBER = 9
+AUGUST = 8
+HOLIDAY_NOTICE = timedelta(weeks=4)  # the IT admin is told this long before the holidays run out
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,32 @@ class AcademicYear:
     @staticmethod
     def of(day: date) -> AcademicYear:
         return AcademicYear(day.year if day.month >= SEPTEMBER else day.year - 1)
+
+
+def holidays_run_out(framework: Framework) -> date | None:
+    """The last day of the last school holiday the framework lists (None: it lists none)."""
+    return max((h.end for h in framework.school_holidays), default=None)
+
+
+def holidays_cover(framework: Framework, year: AcademicYear) -> bool:
+    """Whether the listed holidays reach that year's summer holiday (into its August)."""
+    last = holidays_run_out(framework)
+    return last is not None and last >= date(year.first_year + 1, AUGUST, 1)
+
+
+def first_uncovered_year(framework: Framework, today: date) -> AcademicYear | None:
+    """This academic year or the next, if the school holidays do not cover it."""
+    this_year = AcademicYear.of(today)
+    for year in (this_year, AcademicYear(this_year.first_year + 1)):
+        if not holidays_cover(framework, year):
+            return year
+    return None
+
+
+def holiday_notice_due(framework: Framework, today: date) -> bool:
+    """Whether the IT admin should be told now that the school holidays run out soon."""
+    last = holidays_run_out(framework)
+    return last is None or today >= last - HOLIDAY_NOTICE
 
 
 class SchoolCalendar:
@@ -91,6 +119,18 @@ class SchoolCalendar:
         remaining = count
         while remaining:
             day += timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def subtract_working_days(self, start: date, count: int) -> date:
+        """The `count`th working day before `start` (the start day itself never counts)."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        day = start
+        remaining = count
+        while remaining:
+            day -= timedelta(days=1)
             if self.is_working_day(day):
                 remaining -= 1
         return day

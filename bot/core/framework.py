@@ -33,8 +33,10 @@ from storage.models import Role
 ROLES = tuple(role.value for role in Role)  # the roster's roles (PRODUCT §3.4), one list
 LADDER_LEVELS = 10
 SHEET_LEVELS = 8
-LADDER_CHECKPOINTS = ("sep", "mid", "jul")  # the ragging sheet's three columns
+FIXED_CHECKPOINTS = ("sep", "mid", "jul")  # the appraisal year's three fixed checkpoints
+BUILTIN_FRAMEWORKS = ("smart", "share")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 
 class _Strict(BaseModel):
@@ -53,14 +55,22 @@ class Rating(_Strict):
 
 
 class Standard(_Strict):
+    """One standard: its code and name, and what the trust's document says about it:
+    the "Outstanding" and "Below minimum standards" descriptors, or guidance lines (a
+    line ending in ':' introduces the lines after it)."""
+
     code: str = Field(min_length=1, max_length=10)
     name: str = Field(min_length=1)
+    heading: str = ""  # the heading it sits under in the document (e.g. a value)
     outstanding: str = ""
     below: str = ""
+    guidance: list[str] = Field(default_factory=list)
 
 
 class StandardSet(_Strict):
     name: str = Field(min_length=1)
+    about: str = ""  # the document's words introducing the set
+    key: str = ""  # the document's key to abbreviations used in the set
     standards: list[Standard] = Field(min_length=1, max_length=100)
 
     @field_validator("standards")
@@ -83,10 +93,15 @@ class MonthDay(_Strict):
 
 class Checkpoint(_Strict):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=20)
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=60)
+    column: str = Field(default="", max_length=12)  # its heading on the sheet ("Sep")
     opens: MonthDay
     closes: MonthDay
     optional: bool = False
+
+    @property
+    def heading(self) -> str:
+        return self.column or self.name
 
     @field_validator("opens", "closes", mode="before")
     @classmethod
@@ -108,8 +123,9 @@ class LadderLevel(_Strict):
     level: int = Field(ge=1, le=LADDER_LEVELS)
     name: str = Field(min_length=1)
     title: str = Field(min_length=1)
-    statements: list[str] = Field(default_factory=list)
-    description: str = ""
+    criteria: list[str] = Field(default_factory=list)  # the level's summary: minimum criteria
+    statements: list[str] = Field(default_factory=list)  # its ragging sheet, in order
+    description: str = ""  # levels without a sheet: what the level looks like
 
     @field_validator("statements")
     @classmethod
@@ -123,6 +139,40 @@ class LadderLevel(_Strict):
 class ExpectedLevel(_Strict):
     level: int = Field(ge=1, le=LADDER_LEVELS)
     grades: list[str] = Field(min_length=1)
+
+
+class Goal(_Strict):
+    """One of the trust's strategic goals, with the objectives staff link theirs to."""
+
+    name: str = Field(min_length=1)
+    objectives: list[str] = Field(default_factory=list)
+
+
+class VisitDeadlines(_Strict):
+    """After a formal lesson visit: verbal and written feedback within so many working days."""
+
+    verbal_working_days: int = Field(default=5, ge=1, le=60)
+    written_working_days: int = Field(default=10, ge=1, le=60)
+    remind_working_days_before: int = Field(default=2, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VisitDeadlines:
+        if self.written_working_days < self.verbal_working_days:
+            raise ValueError("written feedback cannot be due before verbal feedback")
+        return self
+
+
+class SharingDay(_Strict):
+    """The trust's day for sharing STAR projects (SMART day, in February)."""
+
+    name: str = Field(min_length=1, max_length=40)
+    month: int = Field(ge=1, le=12)
+
+
+class Star(_Strict):
+    sharing_day: SharingDay | None = None
+    # The baseline is measured "before you start": remind this many working days before.
+    baseline_notice_working_days: int = Field(default=5, ge=1, le=20)
 
 
 class Holiday(_Strict):
@@ -163,14 +213,23 @@ class Framework(_Strict):
     timezone: str
     working_hours: WorkingHours
     celebrations_channel: str = Field(min_length=2)
-    values: list[Value] = Field(min_length=1, max_length=100)
-    ratings: list[Rating] = Field(min_length=1)
+    admin_email: str | None = None  # the trust's IT admin, told when school holidays run out
+    values_name: str = Field(default="", max_length=40)  # what the values are called (EQUIP)
+    values: list[Value] = Field(default_factory=list, max_length=100)
+    goals: list[Goal] = Field(default_factory=list)
+    rating_scale: str = Field(default="Ratings", min_length=1, max_length=60)
+    ratings: list[Rating] = Field(min_length=1, max_length=10)
     standard_sets: dict[str, StandardSet] = Field(min_length=1)
     standard_set_for_role: dict[str, str]
-    meeting_standard_set: str
+    standard_set_for_grade: dict[str, str] = Field(default_factory=dict)
+    meeting_standard_set: str | None = None
+    visits: VisitDeadlines = Field(default_factory=VisitDeadlines)
+    star: Star = Field(default_factory=Star)
     checkpoints: list[Checkpoint] = Field(min_length=1)
-    ladder: list[LadderLevel]
-    expected_levels: list[ExpectedLevel]
+    ladder: list[LadderLevel] = Field(default_factory=list)
+    expected_levels: list[ExpectedLevel] = Field(default_factory=list)
+    # The chart's key: someone new to a role may work this many levels below expected.
+    new_to_role_levels: int = Field(default=1, ge=0, le=3)
     school_holidays: list[Holiday] = Field(default_factory=list)
     weekly_summary: WeeklySummary = Field(default_factory=WeeklySummary)
     # Channel posts show a figure about people's ratings, ladder standing or overdue
@@ -195,6 +254,13 @@ class Framework(_Strict):
             )
         return channel
 
+    @field_validator("admin_email")
+    @classmethod
+    def _email_form(cls, email: str | None) -> str | None:
+        if email is not None and not _EMAIL.match(email.strip()):
+            raise ValueError(f"{email!r} is not an email address")
+        return email.strip().lower() if email else None
+
     @field_validator("values", "ratings", "checkpoints")
     @classmethod
     def _keys_unique(
@@ -208,9 +274,12 @@ class Framework(_Strict):
     @field_validator("checkpoints")
     @classmethod
     def _checkpoints_usable(cls, checkpoints: list[Checkpoint]) -> list[Checkpoint]:
-        missing = [key for key in LADDER_CHECKPOINTS if key not in {c.key for c in checkpoints}]
+        fixed = {c.key for c in checkpoints if not c.optional}
+        missing = [key for key in FIXED_CHECKPOINTS if key not in fixed]
         if missing:
-            raise ValueError(f"the ladder needs checkpoints {', '.join(missing)}")
+            raise ValueError(
+                f"the appraisal year needs checkpoints {', '.join(missing)} (not optional)"
+            )
         spans = []
         for checkpoint in checkpoints:
             # Months counted from September, so a window may cross New Year but not August.
@@ -231,6 +300,8 @@ class Framework(_Strict):
     @field_validator("ladder")
     @classmethod
     def _ladder_complete(cls, levels: list[LadderLevel]) -> list[LadderLevel]:
+        if not levels:
+            return levels  # a trust without a leadership ladder
         numbers = [lvl.level for lvl in levels]
         if numbers != list(range(1, LADDER_LEVELS + 1)):
             raise ValueError(f"must list levels 1 to {LADDER_LEVELS} in order, got {numbers}")
@@ -248,6 +319,12 @@ class Framework(_Strict):
         _require_unique([normalise_grade(g) for row in rows for g in row.grades], "grade")
         return rows
 
+    @field_validator("standard_set_for_grade")
+    @classmethod
+    def _set_grades_unique(cls, by_grade: dict[str, str]) -> dict[str, str]:
+        _require_unique([normalise_grade(g) for g in by_grade], "grade")
+        return by_grade
+
     @model_validator(mode="after")
     def _references_resolve(self) -> Framework:
         for role, set_key in self.standard_set_for_role.items():
@@ -258,9 +335,38 @@ class Framework(_Strict):
         missing = [role for role in ROLES if role not in self.standard_set_for_role]
         if missing:
             raise ValueError(f"standard_set_for_role: no standard set for {missing}")
-        if self.meeting_standard_set not in self.standard_sets:
-            raise ValueError(f"meeting_standard_set: no standard set {self.meeting_standard_set!r}")
+        for grade, set_key in self.standard_set_for_grade.items():
+            if set_key not in self.standard_sets:
+                raise ValueError(f"standard_set_for_grade.{grade}: no standard set {set_key!r}")
+        meetings = self.meeting_standard_set
+        if meetings is not None and meetings not in self.standard_sets:
+            raise ValueError(f"meeting_standard_set: no standard set {meetings!r}")
+        if self.expected_levels and not self.ladder:
+            raise ValueError("expected_levels: the framework has no ladder")
         return self
+
+    @property
+    def has_ladder(self) -> bool:
+        return bool(self.ladder)
+
+    @property
+    def sheet(self) -> list[LadderLevel]:
+        """The levels with a ragging sheet (1-8), in order; empty without a ladder."""
+        return self.ladder[:SHEET_LEVELS]
+
+    def standard_set_key(self, role: str, grade: str | None, override: str | None = None) -> str:
+        """A person's own standard set: the roster's choice, else by grade, else by role."""
+        if override and override in self.standard_sets:
+            return override
+        if grade:
+            wanted = normalise_grade(grade)
+            for listed, set_key in self.standard_set_for_grade.items():
+                if normalise_grade(listed) == wanted:
+                    return set_key
+        return self.standard_set_for_role[role]
+
+    def checkpoint(self, key: str) -> Checkpoint | None:
+        return next((c for c in self.checkpoints if c.key == key), None)
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -292,13 +398,23 @@ def _require_unique(items: list[str], what: str) -> None:
         seen.add(item)
 
 
-def builtin_framework_path() -> Path:
-    return Path(str(resources.files("bot") / "frameworks" / "smart.yml"))
+def builtin_framework_path(name: str = "smart") -> Path:
+    return Path(str(resources.files("bot") / "frameworks" / f"{name}.yml"))
 
 
-def load_framework(path: Path | None = None) -> Framework:
-    """Load and validate a framework file (the built-in SMART one by default)."""
-    source = path or builtin_framework_path()
+def framework_source(setting: str | Path | None) -> Path:
+    """STAFFROOM_FRAMEWORK as a file: a built-in name (`smart`, `share`) or a path."""
+    if setting is None or str(setting).strip() == "":
+        return builtin_framework_path()
+    name = str(setting).strip()
+    if name.lower() in BUILTIN_FRAMEWORKS:
+        return builtin_framework_path(name.lower())
+    return Path(setting)
+
+
+def load_framework(path: str | Path | None = None) -> Framework:
+    """Load and validate a framework file (a built-in name, a path; SMART's by default)."""
+    source = framework_source(path)
     try:
         raw: Any = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.framework import Framework
-from bot.ladder.rules import Gap, Sheet
+from bot.ladder.rules import Sheet
 from storage.commendations import add_commendation
 from storage.db import Database
 from storage.feedback import add_feedback, add_visit
@@ -427,15 +427,14 @@ def seed(*, db: Database, framework: Framework, calendar: SchoolCalendar) -> His
                 continue  # a few never filled in September's sheet
             expected = framework.expected_level(member.grade) or 2
             reached = max(0, min(7, expected + rng.choice((-1, 0, 0, 1))))
-            level = framework.ladder[reached]  # the level after the one reached: its gap
-            sheet = Sheet(gap=Gap(reached + 1, rng.randint(1, len(level.statements))))
+            sheet = _sheet(rng, framework, reached)
             filled = moment(rng.choice([d for d in days if d <= date(2026, 10, 15)]))
             save_sheet(
                 session=session,
                 staff_id=_id(staff, member.key),
                 academic_year=year,
                 checkpoint="sep",
-                gap=(sheet.gap.level, sheet.gap.index) if sheet.gap else None,
+                held=[list(level) for level in sheet.held],
                 level_reached=sheet.level_reached,
                 target_level=min(10, max(expected, sheet.level_reached + 1)),
                 now=filled,
@@ -483,8 +482,8 @@ def _feedback(
     )
     set_key = (
         framework.meeting_standard_set
-        if context is FeedbackContext.MEETING
-        else framework.standard_set_for_role[observee.role.value]
+        if context is FeedbackContext.MEETING and framework.meeting_standard_set
+        else framework.standard_set_key(observee.role.value, observee.grade)
     )
     standards = framework.standard_sets[set_key].standards
     chosen = rng.sample(standards, rng.randint(1, 3))
@@ -531,3 +530,18 @@ def _id(staff: dict[str, Staff], key: str) -> int:
     found = staff[key].id
     assert found is not None
     return found
+
+
+def _sheet(rng: random.Random, framework: Framework, reached: int) -> Sheet:
+    """A September sheet whose first gap is on level `reached + 1`: every statement before
+    it true, that one not, and the rest of the asked levels a mixture, as people answer."""
+    counts = [len(level.statements) for level in framework.sheet]
+    gap = (reached + 1, rng.randint(1, counts[reached]))
+    answers = [
+        [
+            True if (level, index) < gap else False if (level, index) == gap else rng.random() < 0.5
+            for index in range(1, counts[level - 1] + 1)
+        ]
+        for level in range(1, max(5, gap[0]) + 1)
+    ]
+    return Sheet.of(answers, counts)

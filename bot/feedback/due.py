@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.core.calendar import SchoolCalendar
-from bot.feedback.rules import REMIND_WORKING_DAYS_BEFORE
 from storage.db import Database
 from storage.feedback import unwritten_visits_due_by
 
@@ -25,9 +24,10 @@ class DueWrittenFeedback:
 def written_feedback_due_at(
     *, db: Database, calendar: SchoolCalendar, now: datetime
 ) -> list[DueWrittenFeedback]:
-    """Visits owed written feedback at `now`: due within two working days, or overdue."""
+    """Visits owed written feedback at `now`: due within the framework's reminder notice
+    (two working days), or overdue."""
     today = calendar.today(now)
-    horizon = calendar.add_working_days(today, REMIND_WORKING_DAYS_BEFORE)
+    horizon = calendar.add_working_days(today, calendar.framework.visits.remind_working_days_before)
     with db.read_session() as session:
         visits = unwritten_visits_due_by(session=session, latest_due=horizon)
     return [

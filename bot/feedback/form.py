@@ -101,12 +101,11 @@ def check_subject(
         return _checked_subject(session, framework, calendar, subject, now, is_bot)
 
 
-def standard_groups(framework: Framework, standard_set: StandardSet) -> list[StandardGroup]:
-    """Step 2 offers the set's standards grouped under the value each code starts with."""
+def standard_groups(standard_set: StandardSet) -> list[StandardGroup]:
+    """Step 2 offers the set's standards under the headings the trust's document gives them."""
     groups: dict[str | None, list[Standard]] = {}
     for standard in standard_set.standards:
-        value = framework.value(standard.code[:1])
-        groups.setdefault(value.name if value else None, []).append(standard)
+        groups.setdefault(standard.heading or None, []).append(standard)
     return [StandardGroup(label, standards) for label, standards in groups.items()]
 
 
@@ -215,7 +214,7 @@ def _checked_subject(
         errors[DETAIL] = problem("feedback.detail_too_long", limit=MAX_DETAIL)
     refuse_if(errors)
     assert observee is not None and subject.observed_on is not None and context is not None
-    key = standard_set_for(framework, observee.role, context)
+    key = standard_set_for(framework, observee, context)
     return CheckedSubject(
         observer=observer,
         observee=observee,

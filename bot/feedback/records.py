@@ -23,6 +23,7 @@ class StandardView:
     name: str
     rating: str | None
     rating_name: str | None
+    rating_meaning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def record_of(session: Session, framework: Framework, feedback: Feedback) -> Fee
     assert feedback.id is not None
     people = staff_by_ids(session=session, ids=[feedback.observer_id, feedback.observee_id])
     standard_set = framework.standard_sets.get(feedback.standard_set)
-    ratings = {r.code: r.name for r in framework.ratings}
+    ratings = {r.code: r for r in framework.ratings}
     return FeedbackRecord(
         feedback_id=feedback.id,
         observer=mention(people[feedback.observer_id]),
@@ -72,7 +73,8 @@ def record_of(session: Session, framework: Framework, feedback: Feedback) -> Fee
                 code=row.code,
                 name=_standard_name(standard_set, row.code),
                 rating=row.rating,
-                rating_name=ratings.get(row.rating) if row.rating else None,
+                rating_name=ratings[row.rating].name if row.rating in ratings else None,
+                rating_meaning=ratings[row.rating].meaning if row.rating in ratings else None,
             )
             for row in standards_of(session=session, feedback_ids=[feedback.id])[feedback.id]
         ],

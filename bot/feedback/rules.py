@@ -1,8 +1,9 @@
 """Rules of informal feedback and lesson visits (PRODUCT §2.3; seed 001 §6.25-7.4).
 
-Feedback names 1-4 standards from the observee's standard set (by role, or the
-meetings set for a meeting). A lesson visit starts two deadlines in working days:
-verbal feedback within 5, written within 10.
+Feedback names 1-4 standards from the observee's standard set (chosen on the
+roster, else by grade, else by role; the meetings set for a meeting). A lesson
+visit starts two deadlines in working days, set in the framework: verbal feedback
+within 5 and written within 10 for both trusts.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ from bot.core import typed
 from bot.core.calendar import AcademicYear
 from bot.core.errors import InvalidInput, Problem, invalid, problem
 from bot.core.framework import Framework, StandardSet
-from storage.models import FeedbackContext, Role
+from storage.models import FeedbackContext, Staff
 
 MAX_STANDARDS = 4
 MAX_TEXT = 3000
 MAX_DETAIL = 200
-VERBAL_WORKING_DAYS = 5
-WRITTEN_WORKING_DAYS = 10
-REMIND_WORKING_DAYS_BEFORE = 2
 
 # Form fields, for errors shown beside them.
 OBSERVEE = "observee"
@@ -41,11 +39,12 @@ def rating_field(code: str) -> str:
     return f"{RATING}{code}"
 
 
-def standard_set_for(framework: Framework, role: Role, context: FeedbackContext) -> str:
-    """The key of the standard set feedback uses: meetings for a meeting, else by role."""
-    if context is FeedbackContext.MEETING:
+def standard_set_for(framework: Framework, observee: Staff, context: FeedbackContext) -> str:
+    """The key of the standard set feedback uses: the meetings set for a meeting (if the
+    trust has one), else the person's own: chosen on the roster, else by grade, else by role."""
+    if context is FeedbackContext.MEETING and framework.meeting_standard_set:
         return framework.meeting_standard_set
-    return framework.standard_set_for_role[role.value]
+    return framework.standard_set_key(observee.role.value, observee.grade, observee.standards)
 
 
 def checked_standards(standard_set: StandardSet, codes: list[str]) -> list[str]:

@@ -12,8 +12,6 @@ from bot.core.people import IsBot, colleague, mention, refreshed
 from bot.feedback.rules import (
     OBSERVED_ON,
     OBSERVEE,
-    VERBAL_WORKING_DAYS,
-    WRITTEN_WORKING_DAYS,
     date_problem,
     parse_visit_date,
     refuse_if,
@@ -46,6 +44,7 @@ def log_visit(
 ) -> VisitOutcome:
     """Record a formal lesson visit and its deadlines, and tell the observer."""
     today = calendar.today(now)
+    deadlines = calendar.framework.visits
     with db.session() as session:
         observer = refreshed(session, observer)
         observee = colleague(
@@ -61,8 +60,8 @@ def log_visit(
                 observer_id=observer.id,
                 observee_id=observee.id,
                 visited_on=visited_on,
-                verbal_due=calendar.add_working_days(visited_on, VERBAL_WORKING_DAYS),
-                written_due=calendar.add_working_days(visited_on, WRITTEN_WORKING_DAYS),
+                verbal_due=calendar.add_working_days(visited_on, deadlines.verbal_working_days),
+                written_due=calendar.add_working_days(visited_on, deadlines.written_working_days),
                 created_at=now,
             ),
         )

@@ -6,20 +6,40 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.core.framework import LADDER_CHECKPOINTS, SHEET_LEVELS, Framework
+from bot.core.calendar import AcademicYear
+from bot.core.framework import Framework
 from bot.core.people import mention
-from bot.ladder.rules import Gap, Rag, Sheet, Standing, standing
+from bot.ladder.rules import Band, Point, Rag, Sheet, band
+from bot.ladder.windows import checkpoint_windows
 from storage.ladder import sheets_of
 from storage.models import LadderSheet, Staff
 
-TARGET_CHECKPOINT = "sep"
+TARGET_CHECKPOINT = "sep"  # the target for July is set at the first checkpoint of the year
 
 
 @dataclass(frozen=True)
 class GridRow:
     level: int
     name: str
-    cells: dict[str, list[Rag] | None]  # checkpoint key -> colours, None when not filled
+    title: str
+    cells: dict[str, list[Rag] | None]  # checkpoint key -> colours; None: not filled or not asked
+
+
+@dataclass(frozen=True)
+class Statement:
+    level: int
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """A level with no sheet (9 and 10): what it looks like."""
+
+    level: int
+    name: str
+    criteria: list[str]
+    description: str
 
 
 @dataclass(frozen=True)
@@ -28,21 +48,24 @@ class Grid:
 
     person: str
     year: str
-    checkpoints: list[tuple[str, str]]  # (key, name)
+    checkpoints: list[tuple[str, str, str]]  # (key, column heading, name), in the year's order
     rows: list[GridRow]
     reached: dict[str, int]  # checkpoint key -> level reached
     target: int | None
     expected: int | None
-    standing: Standing | None  # of the latest sheet; never shown in channels
+    band: Band | None  # of the latest sheet; shown to the person and their appraiser only
+    latest: str | None  # the name of the latest checkpoint filled
+    next_points: list[Statement]  # the latest sheet's blanks in the first level not reached
+    other_points: int  # the latest sheet's blanks at higher levels
+    beyond: list[Beyond]
 
     @property
     def filled(self) -> bool:
         return bool(self.reached)
 
 
-def sheet_of(row: LadderSheet) -> Sheet:
-    gap = Gap(row.gap_level, row.gap_index) if row.gap_level and row.gap_index else None
-    return Sheet(gap=gap)
+def sheet_of(framework: Framework, row: LadderSheet) -> Sheet:
+    return Sheet.of(row.held, [len(level.statements) for level in framework.sheet])
 
 
 def sheets(session: Session, person: Staff) -> list[LadderSheet]:
@@ -50,37 +73,62 @@ def sheets(session: Session, person: Staff) -> list[LadderSheet]:
     return list(sheets_of(session=session, staff_id=person.id))
 
 
+def statements(framework: Framework, points: list[Point]) -> list[Statement]:
+    return [
+        Statement(p.level, p.index, framework.ladder[p.level - 1].statements[p.index - 1])
+        for p in points
+    ]
+
+
+def beyond_the_sheet(framework: Framework) -> list[Beyond]:
+    return [
+        Beyond(level.level, level.name, level.criteria, level.description)
+        for level in framework.ladder
+        if not level.statements
+    ]
+
+
 def grid_of(session: Session, framework: Framework, person: Staff, year: str) -> Grid:
-    order = {key: position for position, key in enumerate(LADDER_CHECKPOINTS)}
+    first_year = int(year[:4])
+    windows = checkpoint_windows(framework, AcademicYear(first_year))
+    order = {window.key: position for position, window in enumerate(windows)}
     filled = sorted(
         (s for s in sheets(session, person) if s.academic_year == year),
         key=lambda s: order.get(s.checkpoint, len(order)),
     )
-    colours = {s.checkpoint: sheet_of(s).colours(framework) for s in filled}
-    names = {c.key: c.name for c in framework.checkpoints}
+    parsed = {s.checkpoint: sheet_of(framework, s) for s in filled}
     rows = [
         GridRow(
             level=level.level,
             name=level.name,
+            title=level.title,
             cells={
-                key: colours[key][level.level - 1] if key in colours else None
-                for key in LADDER_CHECKPOINTS
+                key: parsed[key].colours()[level.level - 1]
+                if key in parsed and parsed[key].asked(level.level)
+                else None
+                for key in order
             },
         )
-        for level in framework.ladder[:SHEET_LEVELS]
+        for level in framework.sheet
     ]
     target = next((s.target_level for s in filled if s.checkpoint == TARGET_CHECKPOINT), None)
     expected = framework.expected_level(person.grade)
-    latest = filled[-1].level_reached if filled else None
+    latest = parsed[filled[-1].checkpoint] if filled else None
+    latest_checkpoint = framework.checkpoint(filled[-1].checkpoint) if filled else None
+    next_points = latest.next_points if latest else []
     return Grid(
         person=mention(person),
         year=year,
-        checkpoints=[(key, names[key]) for key in LADDER_CHECKPOINTS],
+        checkpoints=[(w.key, w.checkpoint.heading, w.checkpoint.name) for w in windows],
         rows=rows,
         reached={s.checkpoint: s.level_reached for s in filled},
         target=target,
         expected=expected,
-        standing=standing(latest, expected) if latest is not None else None,
+        band=band(latest.level_reached, expected, framework.new_to_role_levels) if latest else None,
+        latest=latest_checkpoint.name if latest_checkpoint else None,
+        next_points=statements(framework, next_points),
+        other_points=len(latest.development_points) - len(next_points) if latest else 0,
+        beyond=beyond_the_sheet(framework),
     )
 
 

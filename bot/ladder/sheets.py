@@ -1,8 +1,11 @@
 """Filling and viewing ladder sheets (the use-cases; the sheet's rule is bot.ladder.rules).
 
-A sheet is filled in the checkpoint window now open, stored for (person, year,
-checkpoint) and replaced if filled again in the same window. The person gets
-their grid (levels by Sep / Mid / Jul) by DM and their appraiser a short note.
+A sheet is filled in the checkpoint window now open (optional checkpoints too),
+stored for (person, year, checkpoint) and replaced if filled again in the same
+window. Every statement of levels 1-5 is asked; levels 6-8 when the person's
+expected or target level is 6 or more, or when they choose. The person gets their
+grid (levels by checkpoint) and next development points by DM, their appraiser a
+short note with the same points.
 """
 
 from __future__ import annotations
@@ -14,20 +17,35 @@ from sqlmodel import Session
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
-from bot.core.framework import LADDER_LEVELS, SHEET_LEVELS, Framework
+from bot.core.framework import LADDER_LEVELS, Framework
 from bot.core.people import active_appraiser, on_roster, refreshed
 from bot.core.usecase import UseCase
 from bot.core.visibility import can_see
-from bot.ladder.grid import TARGET_CHECKPOINT, Grid, grid_of, level_names, sheets
-from bot.ladder.rules import Gap, Sheet, Standing, standing
+from bot.ladder.grid import (
+    TARGET_CHECKPOINT,
+    Grid,
+    Statement,
+    grid_of,
+    level_names,
+    sheet_of,
+    sheets,
+    statements,
+)
+from bot.ladder.rules import ALWAYS_ASKED, Band, Sheet, asks_higher_levels, band
 from bot.ladder.windows import Window, next_window, open_window
 from bot.outbox.queue import Delivery, enqueue
 from storage.db import Database
 from storage.ladder import save_sheet, staff_without_sheet
-from storage.models import Staff
+from storage.models import LadderSheet, Staff
 
 TARGET = "target"
 WINDOW = "window"
+
+
+def require_ladder(framework: Framework) -> None:
+    """NotAllowed when the trust's framework has no leadership ladder."""
+    if not framework.has_ladder:
+        raise NotAllowed(problem("ladder.no_ladder", trust=framework.trust))
 
 
 @dataclass(frozen=True)
@@ -37,20 +55,42 @@ class Start:
     window: Window | None
     upcoming: Window | None
     last_grid: Grid | None
+    higher: bool = False  # levels 6-8 are asked without the person choosing them
+    previous: list[list[bool | None]] | None = None  # the latest answers this year, to start from
 
 
 def start(
     *, db: Database, framework: Framework, calendar: SchoolCalendar, person: Staff, now: datetime
 ) -> Start:
+    require_ladder(framework)
     today = calendar.today(now)
     window = open_window(framework, today)
-    if window is not None:
-        return Start(window=window, upcoming=None, last_grid=None)
     with db.read_session() as session:
         filled = sheets(session, person)
+        if window is not None:
+            this_year = [s for s in filled if s.academic_year == window.year.label]
+            target = next(
+                (s.target_level for s in this_year if s.checkpoint == TARGET_CHECKPOINT), None
+            )
+            latest = _latest(framework, this_year, window.key)
+            return Start(
+                window=window,
+                upcoming=None,
+                last_grid=None,
+                higher=asks_higher_levels(framework.expected_level(person.grade), target),
+                previous=[list(level) for level in sheet_of(framework, latest).held]
+                if latest
+                else None,
+            )
         last_year = filled[-1].academic_year if filled else None
         grid = grid_of(session, framework, person, last_year) if last_year else None
     return Start(window=None, upcoming=next_window(framework, today), last_grid=grid)
+
+
+def _latest(framework: Framework, filled: list[LadderSheet], key: str) -> LadderSheet | None:
+    """The sheet to start from: this checkpoint's if filled already, else the latest before."""
+    same = [s for s in filled if s.checkpoint == key]
+    return same[0] if same else (max(filled, key=lambda s: s.updated_at) if filled else None)
 
 
 @dataclass(frozen=True)
@@ -64,9 +104,10 @@ def check_window(
 ) -> Window:
     """The window a sheet was started in, if it is still open; InvalidInput if it has closed."""
     window = open_window(framework, calendar.today(now))
-    if window is None or window.checkpoint.key != checkpoint or window.year.label != year:
-        started = next(c for c in framework.checkpoints if c.key == checkpoint)
-        raise invalid(WINDOW, "ladder.window_closed", name=started.name, year=year)
+    if window is None or window.key != checkpoint or window.year.label != year:
+        started = framework.checkpoint(checkpoint)
+        name = started.name if started else checkpoint
+        raise invalid(WINDOW, "ladder.window_closed", name=name, year=year)
     return window
 
 
@@ -101,6 +142,7 @@ class SaveSheet(UseCase[SaveOutcome]):
 
     def run(self, session: Session, *, write: bool) -> SaveOutcome | None:
         filled, framework, now = self.filled, self.framework, self.now
+        require_ladder(framework)
         window = check_window(
             framework=framework,
             calendar=self.calendar,
@@ -113,36 +155,45 @@ class SaveSheet(UseCase[SaveOutcome]):
         if not write:
             return None
         assert person.id is not None
-        sheet = filled.sheet
         save_sheet(
             session=session,
             staff_id=person.id,
             academic_year=filled.year,
             checkpoint=filled.checkpoint,
-            gap=(sheet.gap.level, sheet.gap.index) if sheet.gap else None,
-            level_reached=sheet.level_reached,
+            held=[list(level) for level in filled.sheet.held],
+            level_reached=filled.sheet.level_reached,
             target_level=target,
             now=now,
         )
         grid = grid_of(session, framework, person, filled.year)
-        context = {
-            "grid": grid,
-            "checkpoint": window.checkpoint.name,
-            "reached": sheet.level_reached,
-            "level_names": level_names(framework),
-        }
-        key = f"ladder:{person.id}:{filled.year}:{filled.checkpoint}:{now:%Y%m%dT%H%M%S}"
-        deliveries = []
-        if person.slack_user_id:
-            deliveries.append(
-                Delivery(f"{key}:grid", person.slack_user_id, "ladder_saved", context)
-            )
-        appraiser = active_appraiser(session, person)
-        if appraiser is not None and appraiser.slack_user_id:
-            deliveries.append(
-                Delivery(f"{key}:appraiser", appraiser.slack_user_id, "ladder_appraiser", context)
-            )
-        return SaveOutcome(grid, enqueue(session=session, deliveries=deliveries, now=now))
+        return SaveOutcome(grid, _queue(session, framework, person, window, grid, filled, now))
+
+
+def _queue(
+    session: Session,
+    framework: Framework,
+    person: Staff,
+    window: Window,
+    grid: Grid,
+    filled: Filled,
+    now: datetime,
+) -> list[int]:
+    context = {
+        "grid": grid,
+        "checkpoint": window.checkpoint.name,
+        "reached": filled.sheet.level_reached,
+        "level_names": level_names(framework),
+    }
+    key = f"ladder:{person.id}:{filled.year}:{filled.checkpoint}:{now:%Y%m%dT%H%M%S}"
+    deliveries = []
+    if person.slack_user_id:
+        deliveries.append(Delivery(f"{key}:grid", person.slack_user_id, "ladder_saved", context))
+    appraiser = active_appraiser(session, person)
+    if appraiser is not None and appraiser.slack_user_id:
+        deliveries.append(
+            Delivery(f"{key}:appraiser", appraiser.slack_user_id, "ladder_appraiser", context)
+        )
+    return enqueue(session=session, deliveries=deliveries, now=now)
 
 
 def view(
@@ -155,6 +206,7 @@ def view(
     now: datetime,
 ) -> Grid:
     """A person's sheets this year, for them, their appraiser and their leaders only."""
+    require_ladder(framework)
     with db.read_session() as session:
         subject = on_roster(session, subject_slack_id)
         if subject is None:
@@ -171,9 +223,9 @@ def missing(*, db: Database, year: str, checkpoint: str) -> list[Staff]:
         return list(staff_without_sheet(session=session, academic_year=year, checkpoint=checkpoint))
 
 
-def level_answers_complete(answers: list[list[bool]]) -> bool:
-    """True once the person has met a level they do not fully meet, or answered level 8."""
-    return len(answers) >= SHEET_LEVELS or (bool(answers) and not all(answers[-1]))
+def levels_to_ask(framework: Framework, *, higher: bool) -> int:
+    """How many levels of the sheet are asked: 1-5, or every sheet (1-8) with the higher ones."""
+    return len(framework.sheet) if higher else min(ALWAYS_ASKED, len(framework.sheet))
 
 
 @dataclass(frozen=True)
@@ -181,21 +233,20 @@ class Preview:
     """What the end of the form shows before saving."""
 
     reached: int
-    gap: Gap | None
-    next_statement: str | None
+    next_points: list[Statement]
+    other_points: int
     expected: int | None
-    standing: Standing | None
+    band: Band | None
     default_target: int
 
 
 def preview(*, framework: Framework, person: Staff, sheet: Sheet) -> Preview:
     expected = framework.expected_level(person.grade)
-    gap = sheet.gap
     return Preview(
         reached=sheet.level_reached,
-        gap=gap,
-        next_statement=framework.ladder[gap.level - 1].statements[gap.index - 1] if gap else None,
+        next_points=statements(framework, sheet.next_points),
+        other_points=len(sheet.development_points) - len(sheet.next_points),
         expected=expected,
-        standing=standing(sheet.level_reached, expected),
+        band=band(sheet.level_reached, expected, framework.new_to_role_levels),
         default_target=max(1, sheet.level_reached),
     )

@@ -16,6 +16,7 @@ from bot.core.framework import Framework
 from bot.core.people import mention
 from bot.feedback.due import written_feedback_due_at
 from bot.ladder.windows import Window, ladder_windows
+from bot.nudges.reminders import reminders_at
 from bot.outbox.queue import Delivery
 from bot.star.due import needs_at
 from storage.db import Database
@@ -59,6 +60,8 @@ def due_at(*, db: Database, framework: Framework, calendar: SchoolCalendar, now:
             _checkpoint_nudges(due, calendar, window, today, missing, people)
     _feedback_nudges(due, db, calendar, now, people)
     _star_nudges(due, db, calendar, now, people)
+    for owed in reminders_at(db=db, framework=framework, calendar=calendar, now=now, people=people):
+        _add(due, owed.person, owed.key, owed.template, owed.context, optional=owed.optional)
     return due
 
 

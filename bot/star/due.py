@@ -11,7 +11,6 @@ from storage.db import Database
 from storage.models import MeasurementKind
 from storage.star import measurements_of, unfinished_projects
 
-BASELINE_WORKING_DAYS = 10
 OCTOBER = 10
 
 Need = Literal["baseline", "final", "evaluation"]
@@ -27,10 +26,12 @@ class StarNeed:
 def needs_at(
     *, db: Database, calendar: SchoolCalendar, now: datetime, owner_id: int | None = None
 ) -> list[StarNeed]:
-    """Which projects (of `owner_id`, or everyone's) need what at `now`: a baseline 10
-    working days after the planned start, the final measurement from the planned end,
+    """Which projects (of `owner_id`, or everyone's) need what at `now`: the baseline from a
+    few working days before the planned start (seed 000: "take a measurement of it before
+    you start"; the framework says how many), the final measurement from the planned end,
     and in October the evaluation of last year's projects."""
     today = calendar.today(now)
+    notice = calendar.framework.star.baseline_notice_working_days
     year = AcademicYear.of(today)
     years = [year.label] + (
         [AcademicYear(year.first_year - 1).label] if today.month == OCTOBER else []
@@ -45,7 +46,7 @@ def needs_at(
         if project.academic_year != year.label:
             needs.append(StarNeed(project.id, project.owner_id, "evaluation"))
         elif MeasurementKind.BASELINE not in kinds:
-            if today >= calendar.add_working_days(project.planned_start, BASELINE_WORKING_DAYS):
+            if today >= calendar.subtract_working_days(project.planned_start, notice):
                 needs.append(StarNeed(project.id, project.owner_id, "baseline"))
         elif MeasurementKind.FINAL not in kinds and today >= project.planned_end:
             needs.append(StarNeed(project.id, project.owner_id, "final"))

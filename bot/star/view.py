@@ -55,6 +55,8 @@ class Status:
     learned: str
     would_share: bool | None
     notes: list[NoteView] = field(default_factory=list)  # the newest few, newest first
+    sharing_day: str | None = None  # the trust's day for sharing projects (framework file)
+    sharing_month: int | None = None
 
     @property
     def has_baseline(self) -> bool:
@@ -80,6 +82,7 @@ def status_of(session: Session, calendar: SchoolCalendar, project: StarProject) 
     )
     owner = staff_by_ids(session=session, ids=[project.owner_id])[project.owner_id]
     notes = list(notes_of(session=session, project_id=project.id))[-NOTES_SHOWN:]
+    sharing = calendar.framework.star.sharing_day
     return Status(
         project_id=project.id,
         owner=mention(owner),
@@ -97,6 +100,8 @@ def status_of(session: Session, calendar: SchoolCalendar, project: StarProject) 
         learned=project.learned,
         would_share=project.would_share,
         notes=[NoteView(n.stage, n.text, calendar.today(n.created_at)) for n in reversed(notes)],
+        sharing_day=sharing.name if sharing else None,
+        sharing_month=sharing.month if sharing else None,
     )
 
 
