@@ -125,8 +125,6 @@ def refresh_homes(deps: Deps, client: WebClient, users: Iterable[str]) -> None:
 
 def record_modal(deps: Deps, viewer: Staff, staff_id: int) -> dict[str, Any]:
     """The record modal (refused, with nothing shown, to anyone who may not see it)."""
-    from handlers.objectives import agree_value  # the Agree button's value, shared
-
     record = record_seen_by(
         db=deps.db,
         framework=deps.framework,
@@ -135,7 +133,7 @@ def record_modal(deps: Deps, viewer: Staff, staff_id: int) -> dict[str, Any]:
         subject_id=staff_id,
         now=deps.clock(),
     )
-    return render("record_modal", record=record, agree_value=agree_value(record.objectives))
+    return render("record_modal", record=record)
 
 
 def record_clicked(

@@ -85,10 +85,6 @@ def register(app: App) -> None:
     app.view(Ids.REVIEW_MODAL.value, middleware=[on_roster])(review_submitted)
 
 
-def agree_value(view: ObjectivesView) -> str:
-    return AgreeChoice(set=view.set_id or 0, version=view.version).model_dump_json()
-
-
 # --- the command and the person's own form ------------------------------------------------
 
 
@@ -99,27 +95,30 @@ def objectives_command(
     deps: Deps,
     client: WebClient,
     respond: Respond,
+    context: BoltContext,
 ) -> None:
     ack()
     parsed = parse_command_text(command.get("text", ""))
     if parsed.others or parsed.message or len(parsed.users) > 1:
         raise InvalidInput({GENERAL: problem("objectives.usage")})
     if parsed.users and parsed.users[0] != person.slack_user_id:
-        view = objectives_seen_by(
-            db=deps.db,
-            framework=deps.framework,
-            calendar=deps.calendar,
-            viewer=person,
-            subject_slack_id=parsed.users[0],
-            now=deps.clock(),
-        )
-        is_appraiser = view.appraiser_id == person.id
-        reply = render(
-            "objectives_view", view=view, appraiser=is_appraiser, agree_value=agree_value(view)
-        )
-        respond(response_type="ephemeral", **reply)
+        subject = parsed.users[0]
+        after_ack(context, lambda: _show(deps, respond, person, subject))
         return
     client.views_open(trigger_id=command["trigger_id"], view=own_form(deps, person))
+
+
+def _show(deps: Deps, respond: Respond, viewer: Staff, subject_slack_id: str) -> None:
+    view = objectives_seen_by(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        viewer=viewer,
+        subject_slack_id=subject_slack_id,
+        now=deps.clock(),
+    )
+    reply = render("objectives_view", view=view, appraiser=view.appraiser_id == viewer.id)
+    respond(response_type="ephemeral", **reply)
 
 
 def open_clicked(
@@ -207,12 +206,7 @@ def agree_clicked(
                 view_id=modal["id"], view=record_modal(deps, person, outcome.view.person_id)
             )
         elif respond is not None:
-            message = render(
-                "objectives_to_agree",
-                view=outcome.view,
-                result=outcome.result,
-                agree_value=agree_value(outcome.view),
-            )
+            message = render("objectives_to_agree", view=outcome.view, result=outcome.result)
             respond(replace_original=True, **message)
         send_soon(deps, client, outcome.outbox_ids)
         refresh_homes(deps, client, outcome.refresh)

@@ -114,7 +114,7 @@ def write_objectives(
             update(ObjectiveSet)
             .where(col(ObjectiveSet.id) == current.id)
             .values(
-                version=ObjectiveSet.version + 1,  # type: ignore[operator]
+                version=ObjectiveSet.version + 1,
                 target_level=target_level,
                 talk_comment="",  # the person answered the appraiser's "let's talk"
                 talk_requested_at=None,

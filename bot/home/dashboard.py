@@ -51,6 +51,13 @@ OwedKind = Literal[
 ]
 
 
+STAR_NEEDS: dict[str, OwedKind] = {
+    "baseline": "star_baseline",
+    "final": "star_final",
+    "evaluation": "star_evaluation",
+}
+
+
 @dataclass(frozen=True)
 class Owed:
     """Something the person has to do; the template words it and gives it a button."""
@@ -99,7 +106,7 @@ def home_for(
         star = status_of(session, calendar, project) if project else None
         grid = grid_of(session, framework, person, moment.year.label)
         owed = _owed(session, person, moment, objectives, star is None)
-        owed += [Owed(f"star_{need.need}", value=str(need.project_id)) for need in star_needs]  # type: ignore[misc]
+        owed += [Owed(STAR_NEEDS[need.need], value=str(need.project_id)) for need in star_needs]
         owed += _owed_to_team(session, person, moment)
         team = team_of(session, framework, calendar, person, moment, team_page)
         follow_up = follow_up_for(session, framework, calendar, person, moment, schools_page)

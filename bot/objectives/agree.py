@@ -67,6 +67,7 @@ def agree(
         else:  # another click or an edit got there first
             session.refresh(found)
             result = "already" if found.agreed_at is not None else "changed"
+        session.refresh(found)  # as stored now, for the view
         view = objectives_view(session, framework, calendar, subject, now, found.academic_year)
         deliveries = []
         if result == "agreed" and subject.slack_user_id:
@@ -112,6 +113,7 @@ class AskToTalk(UseCase[Talked]):
             return None
         comment = self.comment.strip()
         ask_to_talk(session=session, set_id=self.set_id, comment=comment, now=self.now)
+        session.refresh(found)
         view = objectives_view(
             session, self.framework, self.calendar, subject, self.now, found.academic_year
         )

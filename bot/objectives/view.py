@@ -128,7 +128,7 @@ def objectives_view(
     objectives = objectives_in(session=session, set_ids=[set_id])[set_id] if set_id else []
     reviews = reviews_in(session=session, set_ids=[set_id])[set_id] if set_id else []
     project = current_project(session=session, owner_id=person.id, academic_year=label)
-    target = _target(session, person, label, found)
+    target = target_of(session, person, label, found)
     names = [r.reviewed_by for r in reviews] + (
         [found.agreed_by] if found and found.agreed_by else []
     )
@@ -211,7 +211,7 @@ def shape(
     )
 
 
-def _target(session: Session, person: Staff, year: str, found: ObjectiveSet | None) -> int | None:
+def target_of(session: Session, person: Staff, year: str, found: ObjectiveSet | None) -> int | None:
     """Objective 3's target is the September sheet's target when that sheet has one."""
     assert person.id is not None
     sheet = next(
