@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
 
+from bot.core.errors import GENERAL, InvalidInput, problem
+from bot.core.mentions import parse_command_text
 from bot.core.people import set_reminders_muted
 from bot.home.pending import pending_for
 from bot.runtime.deps import Deps
-from handlers.context import on_roster
+from handlers.context import after_ack, on_roster
+from handlers.report import send_report
 from messages import render
 from messages.ids import StaffroomIds
 from storage.models import Staff
 
 COMMAND = "/staffroom"
+REPORT = "report"
 
 
 def register(app: App) -> None:
@@ -23,9 +28,26 @@ def register(app: App) -> None:
     app.action(StaffroomIds.REMINDERS.value, middleware=[on_roster])(reminders_clicked)
 
 
-def staffroom_command(ack: Ack, person: Staff, deps: Deps, respond: Respond) -> None:
+def staffroom_command(
+    ack: Ack,
+    command: dict[str, str],
+    person: Staff,
+    deps: Deps,
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
     ack()
-    respond(response_type="ephemeral", **_help(deps, person))
+    first, _, rest = command.get("text", "").strip().partition(" ")
+    if first.lower() != REPORT:
+        respond(response_type="ephemeral", **_help(deps, person))
+        return
+    parsed = parse_command_text(rest)
+    if parsed.others or parsed.message or len(parsed.users) > 1:
+        raise InvalidInput({GENERAL: problem("report.usage")})
+    subject = parsed.users[0] if parsed.users else person.slack_user_id
+    respond(response_type="ephemeral", **render("report_ready", state="coming"))
+    after_ack(context, lambda: send_report(deps, client, person, subject_slack_id=subject))
 
 
 def reminders_clicked(

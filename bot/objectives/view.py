@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -119,8 +120,10 @@ def objectives_view(
     person: Staff,
     now: datetime,
     year: str | None = None,
+    naming: Callable[[Staff], str] = mention,
 ) -> ObjectivesView:
-    """The person's objectives for `year` (this academic year by default)."""
+    """The person's objectives for `year` (this academic year by default); people are named
+    by `naming` (Slack mentions, or names on paper)."""
     assert person.id is not None
     label = year or year_now(calendar, now).label
     found = objective_set_of(session=session, staff_id=person.id, academic_year=label)
@@ -145,6 +148,7 @@ def objectives_view(
         StarLink(project.id, project.title, project.stage) if project and project.id else None,
         target,
         now,
+        naming,
     )
 
 
@@ -160,6 +164,7 @@ def shape(
     star: StarLink | None,
     target: int | None,
     now: datetime,
+    naming: Callable[[Staff], str] = mention,
 ) -> ObjectivesView:
     """Shape stored rows as people are shown them (also used in bulk by the dashboards)."""
     assert person.id is not None
@@ -167,7 +172,7 @@ def shape(
     checkpoint_names = {c.key: c.name for c in framework.checkpoints}
 
     def named(staff_id: int | None) -> str | None:
-        return mention(people[staff_id]) if staff_id in people else None
+        return naming(people[staff_id]) if staff_id in people else None
 
     views = [
         ObjectiveView(
@@ -193,7 +198,7 @@ def shape(
         for o in objectives
     ]
     return ObjectivesView(
-        person=mention(person),
+        person=naming(person),
         person_id=person.id,
         slack_user_id=person.slack_user_id,
         year=year,
