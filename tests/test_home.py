@@ -267,3 +267,61 @@ def test_the_home_is_refreshed_when_objectives_change(slack, fake_slack, clock):
     assert published == {"UALICE", "UAMIR"}
     amir = [c for c in fake_slack.calls_to("views.publish") if c.params["user_id"] == "UAMIR"][-1]
     assert "Agree objectives: <@UALICE>." in shown(amir.params["view"])
+
+
+def test_the_home_and_record_at_their_extremes_stay_within_slacks_limits(
+    slack, fake_slack, deps, clock
+):
+    from bot.objectives.review import ReviewObjectives
+    from bot.objectives.training import AddTraining
+    from bot.objectives.write import Draft, WriteObjectives
+    from tests.year_data import at
+
+    longest = "&<>" * 500  # 1,500 typed characters, each escaping to several
+    alice = person(deps.db, "UALICE")
+    common = {"db": deps.db, "framework": deps.framework, "calendar": deps.calendar}
+    done = WriteObjectives(
+        **common,
+        person=alice,
+        draft=Draft(longest, longest, longest, ["QE2", "UR3", "ES1", "ES2"], 10),
+        now=at(MARCH.date()),
+    )()
+    from bot.objectives.agree import agree
+
+    agree(
+        **common,
+        appraiser=person(deps.db, "UAMIR"),
+        set_id=done.view.set_id,
+        version=done.view.version,
+        now=at(MARCH.date()),
+    )
+    ReviewObjectives(
+        **common,
+        appraiser=person(deps.db, "UAMIR"),
+        set_id=done.view.set_id,
+        checkpoint="mid",
+        statuses={1: "needs_support", 2: "needs_support", 3: "needs_support"},
+        comments={1: longest, 2: longest, 3: longest},
+        now=at(MARCH.date()),
+    )()
+    for _ in range(7):
+        AddTraining(
+            db=deps.db,
+            calendar=deps.calendar,
+            person=alice,
+            title="&<>" * 50,
+            taken_on=MARCH.date(),
+            learned="&<>" * 1000,
+            now=MARCH,
+        )()
+    for _ in range(4):
+        slack.command("/commend", f"<@UALICE> {'&<>' * 990}", user_id="UBOB")
+    clock.now = MARCH
+    open_home(slack, fake_slack, "UALICE")  # checked against the limits there
+    slack.click(HomeIds.OPEN_RECORD, str(alice.id), user_id="UAMIR")
+    slack.drain()
+    assert view_problems(fake_slack.calls_to("views.open")[-1].params["view"]) == []
+    from messages.limits import message_problems
+
+    for call in fake_slack.calls_to("chat.postMessage"):
+        assert message_problems(call.params) == []
