@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -14,6 +15,8 @@ from storage.models import (
     Feedback,
     LadderSheet,
     MeasurementKind,
+    ObjectiveReview,
+    ObjectiveSet,
     Staff,
     StarMeasurement,
     StarProject,
@@ -42,25 +45,89 @@ def _ids(staff_ids: Sequence[int] | None) -> list[int] | None:
     return None if staff_ids is None else list(staff_ids)
 
 
+@dataclass(frozen=True)
+class SheetLevel:
+    staff_id: int
+    checkpoint: str
+    level_reached: int
+
+
 def sheets_in_year(
     *, session: Session, academic_year: str, staff_ids: Sequence[int] | None
-) -> Sequence[LadderSheet]:
-    """The year's ladder sheets of these people (everyone's when None)."""
-    query = select(LadderSheet).where(LadderSheet.academic_year == academic_year)
+) -> list[SheetLevel]:
+    """The year's ladder sheets of these people (everyone's when None): who, when, level."""
+    query = select(LadderSheet.staff_id, LadderSheet.checkpoint, LadderSheet.level_reached).where(
+        LadderSheet.academic_year == academic_year
+    )
     if (ids := _ids(staff_ids)) is not None:
         query = query.where(col(LadderSheet.staff_id).in_(ids))
-    return session.exec(query).all()
+    return [SheetLevel(*row) for row in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    project_id: int
+    stage: int
+    planned_start: date
 
 
 def projects_in_year(
     *, session: Session, academic_year: str, staff_ids: Sequence[int] | None
-) -> dict[int, StarProject]:
+) -> dict[int, ProjectState]:
     """Each owner's newest STAR project of the year."""
-    query = select(StarProject).where(StarProject.academic_year == academic_year)
+    query = select(
+        col(StarProject.owner_id),
+        col(StarProject.id),
+        col(StarProject.stage),
+        col(StarProject.planned_start),
+    ).where(StarProject.academic_year == academic_year)
     if (ids := _ids(staff_ids)) is not None:
         query = query.where(col(StarProject.owner_id).in_(ids))
     rows = session.exec(query.order_by(col(StarProject.created_at), col(StarProject.id))).all()
-    return {row.owner_id: row for row in rows}  # later rows win: the newest
+    return {owner: ProjectState(pid, stage, start) for owner, pid, stage, start in rows if pid}
+
+
+@dataclass(frozen=True)
+class ObjectivesState:
+    set_id: int
+    agreed: bool
+    talk: bool  # the appraiser asked to talk first
+
+
+def objective_states(
+    *, session: Session, academic_year: str, staff_ids: Sequence[int] | None
+) -> dict[int, ObjectivesState]:
+    """Each person's objectives this year: written (present), agreed, talking first."""
+    query = select(
+        ObjectiveSet.staff_id,
+        ObjectiveSet.id,
+        col(ObjectiveSet.agreed_at).is_not(None),
+        ObjectiveSet.talk_comment != "",
+    ).where(ObjectiveSet.academic_year == academic_year)
+    if (ids := _ids(staff_ids)) is not None:
+        query = query.where(col(ObjectiveSet.staff_id).in_(ids))
+    return {
+        staff_id: ObjectivesState(set_id, bool(agreed), bool(talk))
+        for staff_id, set_id, agreed, talk in session.exec(query).all()
+        if set_id is not None
+    }
+
+
+def reviewed_at(
+    *, session: Session, academic_year: str, checkpoint: str, staff_ids: Sequence[int] | None
+) -> set[int]:
+    """Who has had their objectives reviewed at this checkpoint (staff ids)."""
+    query = (
+        select(ObjectiveSet.staff_id)
+        .join(ObjectiveReview, col(ObjectiveReview.set_id) == col(ObjectiveSet.id))
+        .where(
+            ObjectiveSet.academic_year == academic_year, ObjectiveReview.checkpoint == checkpoint
+        )
+        .distinct()
+    )
+    if (ids := _ids(staff_ids)) is not None:
+        query = query.where(col(ObjectiveSet.staff_id).in_(ids))
+    return set(session.exec(query).all())
 
 
 def with_baseline(*, session: Session, project_ids: Sequence[int]) -> set[int]:

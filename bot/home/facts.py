@@ -19,16 +19,18 @@ from bot.ladder.windows import Window, ladder_windows
 from bot.objectives import rules as objective_rules
 from bot.star.due import BASELINE_WORKING_DAYS
 from storage.home import (
+    SheetLevel,
     feedback_received_since,
+    objective_states,
     praise_received_since,
     projects_in_year,
+    reviewed_at,
     sheets_in_year,
     visits_received_since,
     with_baseline,
     written_overdue_by_observer,
 )
-from storage.models import LadderSheet, Staff
-from storage.objectives import objective_sets_of, reviews_in
+from storage.models import Staff
 
 ObjectivesState = Literal["none", "written", "talk", "agreed"]
 # What a person (or their appraiser) is late with; the templates word each.
@@ -99,15 +101,19 @@ def gather(
     ids = [p.id for p in people if p.id is not None]
     scope: list[int] | None = None if whole_trust else ids
     label = moment.year.label
-    sets = objective_sets_of(session=session, staff_ids=ids, academic_year=label)
-    set_ids = [s.id for s in sets.values() if s.id is not None]
-    reviews = reviews_in(session=session, set_ids=set_ids)
-    sheets: dict[int, list[LadderSheet]] = {}
+    sets = objective_states(session=session, academic_year=label, staff_ids=scope)
+    review_key = moment.review_window.checkpoint.key if moment.review_window else None
+    reviewed = (
+        reviewed_at(session=session, academic_year=label, checkpoint=review_key, staff_ids=scope)
+        if review_key
+        else set()
+    )
+    sheets: dict[int, list[SheetLevel]] = {}
     for sheet in sheets_in_year(session=session, academic_year=label, staff_ids=scope):
         sheets.setdefault(sheet.staff_id, []).append(sheet)
     projects = projects_in_year(session=session, academic_year=label, staff_ids=scope)
     baselines = with_baseline(
-        session=session, project_ids=[p.id for p in projects.values() if p.id is not None]
+        session=session, project_ids=[p.project_id for p in projects.values()]
     )
     visits = visits_received_since(session=session, since=moment.term_start, staff_ids=scope)
     feedback = feedback_received_since(session=session, since=moment.term_start, staff_ids=scope)
@@ -117,42 +123,43 @@ def gather(
         since = datetime.combine(moment.half_term_start, datetime.min.time(), framework.zone)
         praise = praise_received_since(session=session, since=since.astimezone(UTC), staff_ids=ids)
     order = {w.checkpoint.key: w.opens for w in ladder_windows(framework, moment.year)}
-    review_key = moment.review_window.checkpoint.key if moment.review_window else None
+    expected_by_grade: dict[str, int | None] = {}
+    baseline_due: dict[date, date] = {}
     facts = []
     for person in people:
         assert person.id is not None
         found = sets.get(person.id)
         state: ObjectivesState = "none"
         if found is not None:
-            state = "agreed" if found.agreed_at else ("talk" if found.talk_comment else "written")
-        reviewed = {r.checkpoint for r in reviews.get(found.id or 0, [])} if found else set()
+            state = "agreed" if found.agreed else ("talk" if found.talk else "written")
         mine = sorted(sheets.get(person.id, []), key=lambda s: order.get(s.checkpoint, date.max))
         latest = mine[-1].level_reached if mine else None
-        expected = framework.expected_level(person.grade)
+        if person.grade not in expected_by_grade:
+            expected_by_grade[person.grade] = framework.expected_level(person.grade)
+        expected = expected_by_grade[person.grade]
         window = moment.ladder_window
         filled = window is not None and any(s.checkpoint == window.checkpoint.key for s in mine)
         project = projects.get(person.id)
-        has_baseline = project is not None and project.id in baselines
+        has_baseline = project is not None and project.project_id in baselines
         overdue: list[Overdue] = []
         if state != "agreed" and moment.today > moment.agreement_closes:
             overdue.append("objectives_unagreed")
         review = moment.review_window
         if (
             state == "agreed"
-            and review
+            and review is not None
             and moment.today > review.closes
-            and review_key not in reviewed
+            and person.id not in reviewed
         ):
             overdue.append("review")
         if window is not None and not filled and moment.today > window.closes:
             overdue.append("ladder")
-        if (
-            project is not None
-            and not has_baseline
-            and moment.today
-            >= calendar.add_working_days(project.planned_start, BASELINE_WORKING_DAYS)
-        ):
-            overdue.append("baseline")
+        if project is not None and not has_baseline:
+            start = project.planned_start
+            if start not in baseline_due:
+                baseline_due[start] = calendar.add_working_days(start, BASELINE_WORKING_DAYS)
+            if moment.today >= baseline_due[start]:
+                overdue.append("baseline")
         if written.get(person.id):
             overdue.append("written_feedback")
         facts.append(
@@ -160,8 +167,8 @@ def gather(
                 person=person,
                 mention=mention(person),
                 objectives=state,
-                objectives_set_id=found.id if found else None,
-                reviewed_now=review_key in reviewed if review_key else False,
+                objectives_set_id=found.set_id if found else None,
+                reviewed_now=person.id in reviewed,
                 ladder_filled=filled,
                 ladder_level=latest,
                 expected=expected,
