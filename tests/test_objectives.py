@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import jsonschema
 import pytest
 
 from bot.core.framework import Checkpoint, load_framework
 from messages.ids import ObjectivesIds as Ids
 from messages.limits import message_problems, view_problems
 from tests.conftest import LONDON
+from tests.test_export_schema import SCHEMA
 
 SEPTEMBER = datetime(2026, 9, 21, 10, 0, tzinfo=LONDON)
 JANUARY = datetime(2027, 1, 12, 10, 0, tzinfo=LONDON)
@@ -200,6 +202,7 @@ def test_a_year_of_objectives_written_agreed_reviewed_and_exported(
     assert options == ["met", "partly_met", "not_met"]
 
     record = export("alice@school.example")
+    jsonschema.validate(record, json.loads(SCHEMA.read_text()))  # the published contract
     objectives = record["objectives"]
     assert [o["number"] for o in objectives] == [1, 2, 3]
     first = objectives[0]
