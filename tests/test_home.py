@@ -5,6 +5,8 @@ against Slack's limits."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from messages.ids import HomeIds, ObjectivesIds
@@ -325,3 +327,34 @@ def test_the_home_and_record_at_their_extremes_stay_within_slacks_limits(
 
     for call in fake_slack.calls_to("chat.postMessage"):
         assert message_problems(call.params) == []
+
+
+def test_agreeing_in_a_record_shows_the_record_agreed(slack, fake_slack, deps, clock):
+    from urllib.parse import urlencode
+
+    from tests.test_objectives import SEPTEMBER, write
+
+    clock.now = SEPTEMBER
+    write(slack, fake_slack)  # Alice writes; Amir opens her record from his Home
+    slack.click(HomeIds.OPEN_RECORD, str(person(deps.db, "UALICE").id), user_id="UAMIR")
+    slack.drain()
+    record = fake_slack.calls_to("views.open")[-1].params["view"]
+    (agree,) = [v for a, v in buttons(record) if a == ObjectivesIds.AGREE]
+    payload = {  # the button pressed inside the modal: no response_url, the view instead
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "UAMIR", "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "3.4.5",
+        "container": {"type": "view", "view_id": "V9"},
+        "view": {**record, "id": "V9", "type": "modal"},
+        "actions": [{"type": "button", "action_id": ObjectivesIds.AGREE, "value": agree}],
+    }
+    assert slack.post(urlencode({"payload": json.dumps(payload)})).status_code == 200
+    slack.drain()
+    (update,) = fake_slack.calls_to("views.update")
+    assert update.params["view_id"] == "V9"
+    assert view_problems(update.params["view"]) == []
+    assert ":handshake: Agreed by <@UAMIR> on 21 September 2026." in shown(update.params["view"])
+    agreed = [m for m in fake_slack.messages_to("UALICE") if "agreed your objectives" in m["text"]]
+    assert len(agreed) == 1
