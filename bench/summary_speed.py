@@ -35,7 +35,8 @@ from sqlalchemy import insert, text
 
 from bot.core.calendar import SchoolCalendar
 from bot.core.framework import load_framework
-from bot.summary.figures import chart_of, post_context, summarise
+from bot.summary.figures import summarise
+from bot.summary.post import chart_of, post_context
 from messages import render
 from storage.db import Database
 from storage.models import (

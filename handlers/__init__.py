@@ -11,9 +11,20 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime.deps import Deps
-from handlers import commend, context, feedback, home, ladder, staffroom, star, summary
+from handlers import (
+    commend,
+    context,
+    feedback,
+    home,
+    ladder,
+    objectives,
+    report,
+    staffroom,
+    star,
+    summary,
+)
 
-FEATURES = (commend, feedback, star, ladder, summary, staffroom, home)
+FEATURES = (commend, feedback, star, ladder, summary, staffroom, home, objectives, report)
 
 
 def register_all(app: App, deps: Deps) -> None:

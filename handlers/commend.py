@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
@@ -14,10 +16,11 @@ from bot.commend.give import (
     Commend,
     CommendRequest,
 )
+from bot.commend.specific import says_something_specific
 from bot.core.mentions import parse_command_text
 from bot.runtime.deps import Deps
-from handlers.context import after_ack, on_roster, send_soon, store_after_ack
-from handlers.forms import FormSpec, ViewState
+from handlers.context import after_ack, listener, on_roster, send_soon, store_after_ack
+from handlers.forms import FormSpec, Metadata, ViewState
 from handlers.slack_users import bots_among
 from messages import render
 from messages.ids import CommendIds
@@ -38,8 +41,8 @@ FORMS = (
 
 
 def register(app: App) -> None:
-    app.command(COMMAND, middleware=[on_roster])(commend_command)
-    app.view(CommendIds.MODAL.value, middleware=[on_roster])(commend_submitted)
+    app.command(COMMAND, middleware=[on_roster])(listener(commend_command))
+    app.view(CommendIds.MODAL.value, middleware=[on_roster])(listener(commend_submitted))
 
 
 def commend_command(
@@ -68,8 +71,20 @@ def _command(deps: Deps, client: WebClient, person: Staff, command: dict[str, st
     _commend(deps, client, person, request)
 
 
+class Prompted(Metadata):
+    """The form was shown again asking for something specific: send what comes back."""
+
+    prompted: bool = True
+
+
 def commend_submitted(
-    ack: Ack, form: ViewState, person: Staff, deps: Deps, client: WebClient, context: BoltContext
+    ack: Ack,
+    form: ViewState,
+    view: dict[str, Any],
+    person: Staff,
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
 ) -> None:
     request = CommendRequest(
         recipient_slack_ids=form.users(CommendIds.RECIPIENTS_BLOCK),
@@ -77,7 +92,13 @@ def commend_submitted(
         value=form.choice(CommendIds.VALUE_BLOCK),
         public=form.ticked(CommendIds.SHARE_BLOCK),
     )
-    store_after_ack(ack, context, client, _commend_use_case(deps, client, person, request))
+    commend = _commend_use_case(deps, client, person, request)
+    prompted = bool(view.get("private_metadata")) and Prompted.of(view).prompted
+    if not prompted and not says_something_specific(request.message):
+        commend.validate()  # other problems first, beside their fields
+        ack(response_action="update", view=_modal(deps, typed=request))
+        return
+    store_after_ack(ack, context, client, commend)
 
 
 def _commend(deps: Deps, client: WebClient, author: Staff, request: CommendRequest) -> None:
@@ -97,7 +118,8 @@ def _commend_use_case(
     )
 
 
-def _modal(deps: Deps) -> dict[str, object]:
+def _modal(deps: Deps, typed: CommendRequest | None = None) -> dict[str, object]:
+    """The form; with `typed`, shown again with a prompt to say something specific."""
     return render(
         "commend_modal",
         values=deps.framework.values,
@@ -105,4 +127,7 @@ def _modal(deps: Deps) -> dict[str, object]:
         channel=deps.framework.celebrations_channel,
         max_recipients=MAX_RECIPIENTS,
         max_message=MAX_MESSAGE,
+        typed=typed,
+        prompted=typed is not None,
+        metadata=Prompted().dump(),
     )

@@ -15,7 +15,7 @@ from bot.core.mentions import parse_command_text
 from bot.feedback import form as fb
 from bot.feedback import rules, visits
 from bot.runtime.deps import Deps
-from handlers.context import after_ack, on_roster, send_soon, store_after_ack
+from handlers.context import after_ack, listener, on_roster, send_soon, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, record_id
 from handlers.slack_users import bots_among
 from messages import render
@@ -59,12 +59,14 @@ class Draft(Metadata):
 
 
 def register(app: App) -> None:
-    app.command(COMMAND, middleware=[on_roster])(feedback_command)
-    app.view(FeedbackIds.SUBJECT_MODAL.value, middleware=[on_roster])(subject_submitted)
-    app.view(FeedbackIds.STANDARDS_MODAL.value, middleware=[on_roster])(standards_submitted)
-    app.view(FeedbackIds.WRITE_MODAL.value, middleware=[on_roster])(write_submitted)
-    app.action(FeedbackIds.VISIT_VERBAL.value, middleware=[on_roster])(verbal_given)
-    app.action(FeedbackIds.VISIT_WRITE.value, middleware=[on_roster])(write_clicked)
+    app.command(COMMAND, middleware=[on_roster])(listener(feedback_command))
+    app.view(FeedbackIds.SUBJECT_MODAL.value, middleware=[on_roster])(listener(subject_submitted))
+    app.view(FeedbackIds.STANDARDS_MODAL.value, middleware=[on_roster])(
+        listener(standards_submitted)
+    )
+    app.view(FeedbackIds.WRITE_MODAL.value, middleware=[on_roster])(listener(write_submitted))
+    app.action(FeedbackIds.VISIT_VERBAL.value, middleware=[on_roster])(listener(verbal_given))
+    app.action(FeedbackIds.VISIT_WRITE.value, middleware=[on_roster])(listener(write_clicked))
 
 
 def feedback_command(
@@ -120,7 +122,7 @@ def _log_visit(deps: Deps, client: WebClient, respond: Respond, observer: Staff,
 
 
 def subject_submitted(
-    ack: Ack, form: ViewState, person: Staff, deps: Deps, client: WebClient
+    ack: Ack, form: ViewState, person: Staff, deps: Deps, client: WebClient, context: BoltContext
 ) -> None:
     observee = form.user(FeedbackIds.OBSERVEE_BLOCK)
     subject = fb.Subject(
@@ -141,7 +143,13 @@ def subject_submitted(
 
 
 def standards_submitted(
-    ack: Ack, form: ViewState, view: dict[str, Any], person: Staff, deps: Deps, client: WebClient
+    ack: Ack,
+    form: ViewState,
+    view: dict[str, Any],
+    person: Staff,
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
 ) -> None:
     draft = Draft.of(view)
     checked = _checked(deps, client, draft.subject(person))

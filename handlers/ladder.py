@@ -16,7 +16,7 @@ from bot.ladder import sheets
 from bot.ladder.grid import TARGET_CHECKPOINT, beyond_the_sheet, level_names
 from bot.ladder.rules import ALWAYS_ASKED, Held, Sheet, encode_answers, parse_answers
 from bot.runtime.deps import Deps
-from handlers.context import after_ack, on_roster, store_after_ack
+from handlers.context import after_ack, listener, on_roster, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, stale
 from messages import render
 from messages.ids import LadderIds
@@ -59,10 +59,10 @@ class Progress(Metadata):
 
 
 def register(app: App) -> None:
-    app.command(COMMAND, middleware=[on_roster])(ladder_command)
-    app.action(LadderIds.OPEN_SHEET.value, middleware=[on_roster])(open_sheet_clicked)
-    app.view(LadderIds.LEVEL_MODAL.value, middleware=[on_roster])(level_submitted)
-    app.view(LadderIds.FINISH_MODAL.value, middleware=[on_roster])(finish_submitted)
+    app.command(COMMAND, middleware=[on_roster])(listener(ladder_command))
+    app.action(LadderIds.OPEN_SHEET.value, middleware=[on_roster])(listener(open_sheet_clicked))
+    app.view(LadderIds.LEVEL_MODAL.value, middleware=[on_roster])(listener(level_submitted))
+    app.view(LadderIds.FINISH_MODAL.value, middleware=[on_roster])(listener(finish_submitted))
 
 
 def ladder_command(
@@ -104,7 +104,7 @@ def open_sheet_clicked(
 
 
 def level_submitted(
-    ack: Ack, form: ViewState, view: dict[str, Any], person: Staff, deps: Deps
+    ack: Ack, form: ViewState, view: dict[str, Any], person: Staff, deps: Deps, context: BoltContext
 ) -> None:
     framework = deps.framework
     progress = Progress.of(view)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.runtime.deps import Deps
 from bot.star import evaluation, measure, projects
-from handlers.context import after_ack, on_roster, send_soon, store_after_ack
+from handlers.context import after_ack, listener, on_roster, send_soon, store_after_ack
 from handlers.forms import FormSpec, Metadata, ViewState, record_id, stale
 from messages import render
 from messages.ids import StarIds
@@ -76,18 +76,20 @@ class FinalChoice(BaseModel):
 
 
 def register(app: App) -> None:
-    app.command(COMMAND, middleware=[on_roster])(star_command)
-    app.view(StarIds.NEW_MODAL.value, middleware=[on_roster])(new_submitted)
-    app.view(StarIds.NOTE_MODAL.value, middleware=[on_roster])(note_submitted)
-    app.view(StarIds.MEASURE_MODAL.value, middleware=[on_roster])(measure_submitted)
-    app.view(StarIds.EVALUATE_MODAL.value, middleware=[on_roster])(evaluate_submitted)
-    app.action(StarIds.NEXT_STAGE.value, middleware=[on_roster])(next_stage_clicked)
+    app.command(COMMAND, middleware=[on_roster])(listener(star_command))
+    app.view(StarIds.NEW_MODAL.value, middleware=[on_roster])(listener(new_submitted))
+    app.view(StarIds.NOTE_MODAL.value, middleware=[on_roster])(listener(note_submitted))
+    app.view(StarIds.MEASURE_MODAL.value, middleware=[on_roster])(listener(measure_submitted))
+    app.view(StarIds.EVALUATE_MODAL.value, middleware=[on_roster])(listener(evaluate_submitted))
+    app.action(StarIds.NEXT_STAGE.value, middleware=[on_roster])(listener(next_stage_clicked))
     for action in MODALS:
-        app.action(action.value, middleware=[on_roster])(open_form_clicked)
-    app.action(StarIds.SHOW.value, middleware=[on_roster])(show_clicked)
-    app.action(StarIds.FINAL_SAME_WAY.value, middleware=[on_roster])(final_confirmed)
-    app.action(StarIds.CANCEL.value)(cancelled)
-    app.action(StarIds.CONFIRM_EVALUATION.value, middleware=[on_roster])(evaluation_confirmed)
+        app.action(action.value, middleware=[on_roster])(listener(open_form_clicked))
+    app.action(StarIds.SHOW.value, middleware=[on_roster])(listener(show_clicked))
+    app.action(StarIds.FINAL_SAME_WAY.value, middleware=[on_roster])(listener(final_confirmed))
+    app.action(StarIds.CANCEL.value)(listener(cancelled))
+    app.action(StarIds.CONFIRM_EVALUATION.value, middleware=[on_roster])(
+        listener(evaluation_confirmed)
+    )
 
 
 # --- the command ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.outbox.sender import upload_chart
 from bot.runtime.deps import Deps
 from bot.summary import figures, post, weekly
-from handlers.context import after_ack, on_roster
+from handlers.context import after_ack, listener, on_roster
 from messages import render
 from storage.models import Staff
 
@@ -21,7 +21,7 @@ NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found"}
 
 
 def register(app: App) -> None:
-    app.command(COMMAND, middleware=[on_roster])(summary_command)
+    app.command(COMMAND, middleware=[on_roster])(listener(summary_command))
 
 
 def summary_command(

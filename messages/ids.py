@@ -80,3 +80,35 @@ class StarIds(StrEnum):
     CANCEL = "star_cancel"
     CONFIRM_EVALUATION = "star_confirm_evaluation"
     SHOW = "star_show_project"
+
+
+class ObjectivesIds(StrEnum):
+    MODAL = "objectives_modal"
+    VIEW_MODAL = "objectives_view_modal"
+    TEXT_BLOCK_PREFIX = "obj_text_"  # + the objective's number
+    STANDARDS_BLOCK = "obj_standards"
+    TARGET_BLOCK = "obj_target"
+    INPUT = "value"
+    OPEN = "objectives_open"
+    AGREE = "objectives_agree"
+    TALK = "objectives_talk"
+    TALK_MODAL = "objectives_talk_modal"
+    COMMENT_BLOCK = "obj_comment"
+    REVIEW = "objectives_review"
+    REVIEW_MODAL = "objectives_review_modal"
+    STATUS_BLOCK_PREFIX = "obj_status_"  # + the objective's number
+    REVIEW_COMMENT_PREFIX = "obj_review_comment_"  # + the objective's number
+
+
+class HomeIds(StrEnum):
+    PAGE = "home_page"
+    OPEN_RECORD = "home_open_record"
+    RECORD_MODAL = "home_record"
+    FOLLOW_UP = "home_follow_up"
+    REPORT = "home_report"
+    TRAINING = "home_training"
+    TRAINING_MODAL = "home_training_modal"
+    TRAINING_TITLE_BLOCK = "training_title"
+    TRAINING_DATE_BLOCK = "training_date"
+    TRAINING_LEARNED_BLOCK = "training_learned"
+    INPUT = "value"

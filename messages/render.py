@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from messages.ids import CommendIds, FeedbackIds, LadderIds, StaffroomIds, StarIds
+from messages.ids import (
+    CommendIds,
+    FeedbackIds,
+    HomeIds,
+    LadderIds,
+    ObjectivesIds,
+    StaffroomIds,
+    StarIds,
+)
 
 SECTION_TEXT_LIMIT = 3000
 
@@ -131,6 +139,8 @@ def environment() -> Environment:
     env.globals["LadderIds"] = LadderIds
     env.globals["StarIds"] = StarIds
     env.globals["StaffroomIds"] = StaffroomIds
+    env.globals["ObjectivesIds"] = ObjectivesIds
+    env.globals["HomeIds"] = HomeIds
     env.filters["number"] = number
     env.filters["signed"] = signed
     env.filters["rag_strip"] = rag_strip

@@ -317,6 +317,8 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
         "visits",
         "star_projects",
         "ladder",
+        "objectives",
+        "leadership_training",
     ]
     assert record["staff"] == {
         "email": "bob@school.example",
@@ -335,7 +337,15 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
     assert received["created_at"] == "2026-11-23T10:30:00+00:00"
     (given,) = record["commendations_given"]
     assert given["to"] == "alice@school.example" and given["message"] == "you're welcome & thanks"
-    for name in ("feedback_given", "feedback_received", "visits", "star_projects", "ladder"):
+    for name in (
+        "feedback_given",
+        "feedback_received",
+        "visits",
+        "star_projects",
+        "ladder",
+        "objectives",
+        "leadership_training",
+    ):
         assert record[name] == []
 
 

@@ -245,7 +245,9 @@ def test_modal_submission_shares_in_celebrations_with_value(slack, fake_slack, d
     view = _modal_view(deps)
     response = slack.view_submission(
         view,
-        _modal_values(["UBOB", "UCAROL"], "A <great> assembly & more", value="P", share=True),
+        _modal_values(
+            ["UBOB", "UCAROL"], "A <great> assembly & more: Year 6 ran it", value="P", share=True
+        ),
         user_id="UALICE",
     )
 
@@ -254,8 +256,8 @@ def test_modal_submission_shares_in_celebrations_with_value(slack, fake_slack, d
     slack.drain()
     (public,) = fake_slack.messages_to("#celebrations")
     assert (
-        public["text"]
-        == "<@UALICE> commended <@UBOB> and <@UCAROL>: A &lt;great&gt; assembly &amp; more"
+        public["text"] == "<@UALICE> commended <@UBOB> and <@UCAROL>: "
+        "A &lt;great&gt; assembly &amp; more: Year 6 ran it"
     )
     assert "EQUIP value: *Praise positive*" in json.dumps(public["blocks"])
     assert "Shared in #celebrations" in json.dumps(fake_slack.messages_to("UBOB")[0]["blocks"])

@@ -21,7 +21,7 @@ as Bob
 /commend @alice Thank you for the reading ideas.
 /commend
 fill Who are you commending?: Bob
-fill Your message: Well done me.
+fill Your message: Thank you for running the book swap: every child in Year 4 found a book.
 submit
 fill Who are you commending?: Alice
 submit
@@ -198,7 +198,8 @@ def test_a_kept_database_is_used_again(tmp_path, capsys):
     home = tmp_path / "h.txt"
     home.write_text("as Bob\nopen home\n")
     assert main(["demo", "--script", str(home), "--database", str(database)]) == 0
-    assert "@Alice Ashworth on 29 January 2027:\n    Thanks for Friday." in capsys.readouterr().out
+    shown = capsys.readouterr().out  # both runs' praise, kept in the database between them
+    assert shown.count("@Alice Ashworth: Thanks for Friday.") == 2
 
 
 # --- the script language ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from tests.test_star import _buttons, _last_reply, _start_project
 
 pytestmark = pytest.mark.usefixtures("school")
 ALICE = 3
+WORDS = "You rehung the whole Year 6 display after school: thank you!"
 
 
 def _praise(deps) -> list[str]:
@@ -35,14 +36,12 @@ def test_a_double_click_moves_a_star_project_on_once(slack, fake_slack):
 
 
 def test_a_form_submitted_twice_is_stored_once(slack, fake_slack, deps):
-    view = {**_modal_view(deps), "id": "V0DOUBLE"}
+    view = {**_modal_view(deps), "id": "V0DOUBLE"}  # the same view, submitted twice
     for _ in range(2):
-        response = slack.view_submission(
-            view, _modal_values(["UBOB"], "Thank you!"), user_id="UALICE"
-        )
+        response = slack.view_submission(view, _modal_values(["UBOB"], WORDS), user_id="UALICE")
         assert response.status_code == 200
     slack.drain()
-    assert _praise(deps) == ["Thank you!"]
+    assert _praise(deps) == [WORDS]
     assert len(fake_slack.messages_to("UBOB")) == 1
 
 

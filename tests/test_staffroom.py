@@ -81,6 +81,9 @@ def test_nothing_to_do(slack, fake_slack, deps, clock):
     clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)  # no window open
     # a project starting after Christmas: its baseline is not due until the week before
     start_star_project(deps, "UCAROL", date(2027, 1, 11), date(2027, 3, 1), clock.now)
+    from tests.test_objectives_nudges import agreed
+
+    agreed(deps, "UCAROL", "UHEAD", date(2026, 9, 25))  # her objectives are agreed
     text = _help(slack, fake_slack, "UCAROL")
     assert text == "*To do now*\nNothing right now. :sparkles:"
     assert "`/feedback visit @colleague [YYYY-MM-DD]`" in json.dumps(fake_slack.responses()[-1])
@@ -130,3 +133,15 @@ def test_muting_optional_reminders_keeps_deadlines_owed_to_others(slack, fake_sl
     slack.click(button["action_id"], "on", user_id="UAMIR")
     slack.drain()
     assert "Turn optional reminders off" in json.dumps(fake_slack.responses()[-1])
+
+
+def test_objectives_owed_are_listed(slack, fake_slack, deps, clock):
+    from tests.test_objectives_nudges import agreed, written
+
+    clock.now = datetime(2027, 2, 10, 10, 0, tzinfo=LONDON)  # Mid-year open
+    written(deps, "UALICE", date(2026, 9, 21))
+    agreed(deps, "UBOB", "UAMIR", date(2026, 9, 25))
+    text = _help(slack, fake_slack, "UAMIR")
+    assert "Write this year's three objectives with `/objectives`." in text
+    assert "Agree the objectives of <@UALICE>, from the message each sent you" in text
+    assert "Review the objectives of <@UBOB> at the Mid-year checkpoint" in text

@@ -98,9 +98,10 @@ def test_the_september_window_day_by_day(tick, fake_slack, database):
     # Saturday 12 September: nothing is sent at a weekend, and nothing is due.
     assert tick("2026-09-12T10:00").startswith("queued 0, sent 0, held 0")
     # Thursday 8 October: a week before the window closes, Carol and Hannah are reminded;
-    # no tick ran earlier this week, so Hannah's weekly list is caught up too.
+    # no tick ran earlier this week, so Hannah's weekly list is caught up too (and the five,
+    # who have not written their appraisal objectives by 1 October, are asked to).
     before = len(fake_slack.calls_to("chat.postMessage"))
-    assert tick("2026-10-08T09:00").startswith("queued 3, sent 3")
+    assert tick("2026-10-08T09:00").startswith("queued 8, sent 8")
     this_week = fake_slack.calls_to("chat.postMessage")[before:]
     closing = [c for c in this_week if c.params["text"].startswith("Reminder")]
     assert sorted(c.params["channel"] for c in closing) == ["UCAROL", "UHEAD"]
@@ -109,16 +110,24 @@ def test_the_september_window_day_by_day(tick, fake_slack, database):
         for c in closing
     )
     # Friday 16 October: closed. Hannah hears who did not fill it in; nobody is told it opened.
+    # (Amir and Hannah also hear whose objectives are not agreed.)
     before = len(fake_slack.calls_to("chat.postMessage"))
-    assert tick("2026-10-16T09:00").startswith("queued 1, sent 1")
-    (closed,) = fake_slack.calls_to("chat.postMessage")[before:]
+    assert tick("2026-10-16T09:00").startswith("queued 3, sent 3")
+    (closed,) = [
+        c for c in fake_slack.calls_to("chat.postMessage")[before:] if "ladder" in c.params["text"]
+    ]
     assert closed.params["text"] == (
         "The September checkpoint closed on 15 October 2026. These "
         "appraisees did not fill in their ladder sheet: <@UCAROL>."
     )
-    assert tick("2026-10-19T09:00").startswith("queued 0, sent 0")
+    # Monday 19 October, the half-term's last week: nothing more about the ladder (the two
+    # appraisers hear whom nobody has commended this half-term).
+    before = len(fake_slack.calls_to("chat.postMessage"))
+    assert tick("2026-10-19T09:00").startswith("queued 2, sent 2")
+    praise = fake_slack.calls_to("chat.postMessage")[before:]
+    assert all(c.params["text"].startswith("Nobody has commended") for c in praise)
     every = [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
-    assert len(every) == 7 + 1 + 3 + 1
+    assert len(every) == 7 + 1 + 8 + 3 + 2
 
 
 def test_two_tick_processes_at_once_send_each_nudge_once(database, fake_slack):

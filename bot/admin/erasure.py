@@ -3,7 +3,8 @@
 The person's row stays, anonymised, so that counts by school and role still
 add up; their name, email, grade, Slack identity and appraiser link go; the words
 of every commendation and piece of feedback they wrote or received, and of their
-STAR projects, are blanked and their project notes deleted; and every message the
+STAR projects, objectives (with their reviews' comments) and training write-ups, are
+blanked and their project notes deleted; and every message the
 app queued or sent about those records, to them, or naming them, is deleted from
 the outbox. Levels on ladder sheets, visit dates, ratings and measurements stay,
 as anonymous numbers. One transaction: all of it or none.
@@ -18,6 +19,7 @@ from bot.core.errors import StaffroomError
 from storage.commendations import erase_messages, ids_involving
 from storage.db import Database
 from storage.feedback import erase_feedback_words, visits_involving
+from storage.objectives import erase_objectives
 from storage.outbox import delete_messages
 from storage.staff import staff_by_email
 from storage.star import erase_projects
@@ -42,6 +44,7 @@ def erase_person(*, db: Database, email: str, now: datetime) -> ErasureReport:
         erase_messages(session=session, commendation_ids=commendation_ids)
         feedback_ids = erase_feedback_words(session=session, staff_id=person.id)
         project_ids = erase_projects(session=session, owner_id=person.id)
+        objective_set_ids = erase_objectives(session=session, staff_id=person.id)
         visit_ids = [v.id for v in visits_involving(session=session, staff_id=person.id) if v.id]
         purged = delete_messages(
             session=session,
@@ -49,6 +52,7 @@ def erase_person(*, db: Database, email: str, now: datetime) -> ErasureReport:
             + [f"feedback:{i}:" for i in feedback_ids]
             + [f"visit:{i}:" for i in visit_ids]
             + [f"star:{i}:" for i in project_ids]
+            + [f"objectives:{i}:" for i in objective_set_ids]
             + [f"ladder:{person.id}:"],
             channel=person.slack_user_id,
         )

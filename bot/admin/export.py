@@ -12,6 +12,8 @@ from bot.admin import export_model as model
 from bot.core.errors import StaffroomError
 from bot.core.framework import Framework
 from bot.ladder.grid import sheet_of
+from bot.objectives.rules import LEADERSHIP
+from bot.objectives.view import target_of
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
 from storage.feedback import (
@@ -31,6 +33,7 @@ from storage.models import (
     StarProject,
     Visit,
 )
+from storage.objectives import all_objective_sets, objectives_in, reviews_in, training_of
 from storage.staff import staff_by_email, staff_by_ids
 from storage.star import measurements_of, projects_of
 
@@ -73,6 +76,8 @@ class _Export:
         self.measurements = measurements_of(
             session=session, project_ids=[p.id for p in self.projects if p.id]
         )
+        self.objectives = objectives_export(session, person)
+        self.training = training_export(session, person)
 
     def _people_named(self, feedback: Iterable[Feedback]) -> list[int]:
         ids = [self.person.appraiser_id or 0]
@@ -120,6 +125,8 @@ class _Export:
             visits=[self._visit(v) for v in self.visits],
             star_projects=[self._project(p) for p in self.projects],
             ladder=[self._sheet(s) for s in self.sheets],
+            objectives=self.objectives,
+            leadership_training=self.training,
         )
 
     def _commendation(self, c: Commendation) -> dict[str, Any]:
@@ -194,3 +201,55 @@ class _Export:
                 for index, text in enumerate(level.statements, 1)
             ],
         )
+
+
+def objectives_export(session: Session, person: Staff) -> list[model.ObjectiveRecord]:
+    """Every year's objectives of the person, with their appraiser's reviews."""
+    assert person.id is not None
+    sets = all_objective_sets(session=session, staff_id=person.id)
+    ids = [s.id for s in sets if s.id is not None]
+    objectives = objectives_in(session=session, set_ids=ids)
+    reviews = reviews_in(session=session, set_ids=ids)
+    named = [s.agreed_by for s in sets if s.agreed_by] + [
+        r.reviewed_by for rows in reviews.values() for r in rows
+    ]
+    emails = {sid: p.email for sid, p in staff_by_ids(session=session, ids=named).items()}
+    return [
+        model.ObjectiveRecord(
+            academic_year=found.academic_year,
+            number=objective.number,
+            text=objective.text,
+            standards=list(objective.standards),
+            target_level=(
+                target_of(session, person, found.academic_year, found)
+                if objective.number == LEADERSHIP
+                else None
+            ),
+            agreed_at=found.agreed_at,
+            agreed_by=emails.get(found.agreed_by or 0),
+            talk_comment=found.talk_comment,
+            reviews=[
+                model.ObjectiveReviewRecord(
+                    checkpoint=r.checkpoint,
+                    status=r.status.value,
+                    comment=r.comment,
+                    reviewed_by=emails.get(r.reviewed_by),
+                    reviewed_at=r.reviewed_at,
+                )
+                for r in reviews[found.id or 0]
+                if r.number == objective.number
+            ],
+        )
+        for found in sets
+        for objective in objectives[found.id or 0]
+    ]
+
+
+def training_export(session: Session, person: Staff) -> list[model.LeadershipTrainingRecord]:
+    assert person.id is not None
+    return [
+        model.LeadershipTrainingRecord(
+            title=t.title, taken_on=t.taken_on, learned=t.learned, created_at=t.created_at
+        )
+        for t in training_of(session=session, staff_id=person.id)
+    ]

@@ -114,6 +114,35 @@ class LadderRecord(_Shape):
     statements: list[Statement]
 
 
+class ObjectiveReviewRecord(_Shape):
+    checkpoint: str
+    status: Literal["on_track", "needs_support", "met", "partly_met", "not_met"]
+    comment: str
+    reviewed_by: str | None
+    reviewed_at: Moment
+
+
+class ObjectiveRecord(_Shape):
+    """One of the year's three objectives (1 main role, 2 STAR, 3 leadership)."""
+
+    academic_year: str
+    number: Literal[1, 2, 3]
+    text: str
+    standards: list[str]
+    target_level: int | None  # objective 3's target ladder level (None on 1 and 2)
+    agreed_at: Moment | None
+    agreed_by: str | None
+    talk_comment: str  # the appraiser's "let's talk first", while not agreed
+    reviews: list[ObjectiveReviewRecord]
+
+
+class LeadershipTrainingRecord(_Shape):
+    title: str
+    taken_on: date
+    learned: str
+    created_at: Moment
+
+
 class PersonExport(_Shape):
     """A person's whole record: the answer to a data-subject access request."""
 
@@ -125,6 +154,8 @@ class PersonExport(_Shape):
     visits: list[VisitRecord]
     star_projects: list[StarProjectRecord]
     ladder: list[LadderRecord]
+    objectives: list[ObjectiveRecord]
+    leadership_training: list[LeadershipTrainingRecord]
 
     def as_json(self) -> dict[str, object]:
         return self.model_dump(mode="json", by_alias=True)

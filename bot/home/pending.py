@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlmodel import Session
+
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.framework import Framework
 from bot.core.people import mention
 from bot.ladder.windows import open_window
+from bot.objectives.rules import review_window_at
 from bot.star.due import needs_at
 from storage.db import Database
 from storage.feedback import open_visits_by
+from storage.home import appraisees_of
 from storage.ladder import sheets_of
 from storage.models import Staff
+from storage.objectives import objective_set_of, objective_sets_of, reviews_in
 from storage.staff import staff_by_ids
 from storage.star import current_project, evaluations_awaiting
 
@@ -36,11 +41,20 @@ class Pending:
     star_missing: bool = False  # no STAR project this academic year
     star_needs: list[str] = field(default_factory=list)  # baseline, final, evaluation
     evaluations_to_confirm: list[str] = field(default_factory=list)  # owners' mentions
+    objectives_to_write: bool = False  # this year's objectives are not written
+    objectives_talk: bool = False  # the appraiser asked to talk before agreeing
+    objectives_to_agree: list[str] = field(default_factory=list)  # appraisees' mentions
+    objectives_to_review: list[str] = field(default_factory=list)  # appraisees' mentions
+    review_checkpoint: str = ""
 
     @property
     def anything(self) -> bool:
         return bool(
-            self.ladder_closes
+            self.objectives_to_write
+            or self.objectives_talk
+            or self.objectives_to_agree
+            or self.objectives_to_review
+            or self.ladder_closes
             or self.visits
             or self.star_missing
             or self.star_needs
@@ -90,7 +104,38 @@ def pending_for(
         awaiting = evaluations_awaiting(session=session, appraiser_id=person.id)
         owners = staff_by_ids(session=session, ids=[p.owner_id for p in awaiting])
         pending.evaluations_to_confirm = [mention(owners[p.owner_id]) for p in awaiting]
+        _objectives(session, framework, person, today, pending)
     pending.star_needs = [
         need.need for need in needs_at(db=db, calendar=calendar, now=now, owner_id=person.id)
     ]
     return pending
+
+
+def _objectives(
+    session: Session, framework: Framework, person: Staff, today: date, pending: Pending
+) -> None:
+    """The year's objectives: to write, to talk about, to agree and to review."""
+    assert person.id is not None
+    year = AcademicYear.of(today).label
+    own = objective_set_of(session=session, staff_id=person.id, academic_year=year)
+    pending.objectives_to_write = own is None
+    pending.objectives_talk = own is not None and not own.agreed_at and bool(own.talk_comment)
+    team = list(appraisees_of(session=session, appraiser_id=person.id))
+    sets = objective_sets_of(
+        session=session, staff_ids=[p.id for p in team if p.id], academic_year=year
+    )
+    window = review_window_at(framework, today)
+    reviews = reviews_in(session=session, set_ids=[s.id for s in sets.values() if s.id])
+    for member in team:
+        found = sets.get(member.id or 0)
+        if found is None or found.id is None:
+            continue
+        if found.agreed_at is None and not found.talk_comment:
+            pending.objectives_to_agree.append(mention(member))
+        elif (
+            found.agreed_at is not None
+            and window is not None
+            and window.checkpoint.key not in {r.checkpoint for r in reviews[found.id]}
+        ):
+            pending.objectives_to_review.append(mention(member))
+            pending.review_checkpoint = window.checkpoint.name

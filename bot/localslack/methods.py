@@ -207,9 +207,9 @@ def _modal(ws: Workspace, params: dict[str, Any], *, push: bool) -> Answer:
     view = params.get("view") or {}
     user = ws.triggers.get(str(params.get("trigger_id")))
     if user is None:
-        # A trigger this workspace never issued (a test's fixed one): answer as Slack
-        # would for a fresh trigger, with nobody to show the view to.
-        return {"ok": True, "view": {"id": ws.new_id("V"), **view}}
+        # A trigger this workspace never issued (a test's own): answer as Slack would for
+        # a fresh trigger, keeping the view (under nobody) so that it can be updated.
+        return {"ok": True, "view": public_view(ws.open_modal("", view, push=push))}
     if push and ws.modal_depth(user) >= MAX_MODAL_STACK:
         return _error("push_limit_reached")
     if push and ws.modal_depth(user) == 0:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.framework import Framework
 from bot.core.people import mention
 from bot.feedback.due import written_feedback_due_at
 from bot.ladder.windows import Window, ladder_windows
+from bot.nudges.objectives import objective_nudges
 from bot.nudges.reminders import reminders_at
 from bot.outbox.queue import Delivery
 from bot.star.due import needs_at
@@ -62,6 +64,9 @@ def due_at(*, db: Database, framework: Framework, calendar: SchoolCalendar, now:
     _star_nudges(due, db, calendar, now, people)
     for owed in reminders_at(db=db, framework=framework, calendar=calendar, now=now, people=people):
         _add(due, owed.person, owed.key, owed.template, owed.context, optional=owed.optional)
+    objective_nudges(
+        partial(_add, due), db=db, framework=framework, calendar=calendar, now=now, people=people
+    )
     return due
 
 
