@@ -167,12 +167,12 @@ def test_tick_delivers_what_could_not_be_sent(env, capsys, database, fake_slack)
 
     assert code == 0
     assert out.splitlines()[0] == (
-        "queued 0, sent 1, held 0, retrying 0, failed 1, skipped 0 (no Slack account)"
+        "queued 0, sent 1, held 0, retrying 0, failed 1, dropped 0, skipped 0 (no Slack account)"
     )
     assert "failed: k1: channel_not_found" in out
     code, out, _ = _run(capsys, "tick", "--at", "2026-11-23T09:06")
     assert out.splitlines() == [
-        "queued 0, sent 0, held 0, retrying 0, failed 0, skipped 0 (no Slack account)"
+        "queued 0, sent 0, held 0, retrying 0, failed 0, dropped 0, skipped 0 (no Slack account)"
     ]
 
 

@@ -51,7 +51,7 @@ def test_the_september_window_day_by_day(tick, fake_slack, database):
     # Monday 31 August: a bank holiday, and the window has not opened.
     assert (
         tick("2026-08-31T09:00")
-        == "queued 0, sent 0, held 0, retrying 0, failed 0, skipped 0 (no Slack account)"
+        == "queued 0, sent 0, held 0, retrying 0, failed 0, dropped 0, skipped 0 (no Slack account)"
     )
     # Tuesday 1 September, 07:00: due, but before working hours: queued and held.
     assert tick("2026-09-01T07:00").startswith("queued 7, sent 0, held 7")

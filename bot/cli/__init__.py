@@ -10,10 +10,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import records, roster, schema, serve, tick
+from bot.cli import outbox, records, roster, schema, serve, tick
 from bot.core.errors import RosterError, StaffroomError
 
-COMMANDS = (serve, roster, tick, records, schema)
+COMMANDS = (serve, roster, tick, outbox, records, schema)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

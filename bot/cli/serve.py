@@ -11,24 +11,37 @@ from bot.runtime.deps import Deps
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="run the Slack app (HTTP, or Socket Mode)")
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not upgrade the database schema at start (run `staffroom migrate` first)",
+    )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="answer Slack only: leave reminders and retries to other instances",
+    )
     serve.set_defaults(run=run)
 
 
-def run(_args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from bot.runtime.app import create_app
     from bot.runtime.scheduler import start_scheduler
     from bot.runtime.server import serve_http, serve_socket_mode
     from bot.runtime.slack_client import make_client
 
-    settings, framework, db = start(Mode.SERVE)
+    settings, framework, db = start(Mode.SERVE, migrate=not args.no_migrate)
     deps = Deps(settings=settings, framework=framework, db=db)
     app = create_app(deps)
-    scheduler = start_scheduler(deps, make_client(settings, paced=True))
+    scheduler = (
+        None if args.no_scheduler else start_scheduler(deps, make_client(settings, paced=True))
+    )
     try:
         if settings.slack_app_token is not None:
             serve_socket_mode(app, settings.slack_app_token.get_secret_value())
         else:
             serve_http(app, db, settings.port)
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
     return 0

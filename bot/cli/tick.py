@@ -17,6 +17,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.core.calendar import SchoolCalendar
+    from bot.runtime.scheduler import delivery_policy
     from bot.runtime.slack_client import make_client
     from bot.runtime.tick import parse_moment, tick
 
@@ -28,10 +29,11 @@ def run(args: argparse.Namespace) -> int:
         calendar=SchoolCalendar(framework),
         client=make_client(settings, paced=True),
         now=now,
+        policy=delivery_policy(settings),
     )
     print(
         f"queued {report.queued}, sent {report.sent}, held {report.held}, "
-        f"retrying {report.retrying}, failed {report.failed}, "
+        f"retrying {report.retrying}, failed {report.failed}, dropped {report.dropped}, "
         f"skipped {report.skipped} (no Slack account)"
     )
     for error in report.errors:

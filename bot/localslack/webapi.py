@@ -7,9 +7,12 @@ Point the app at it with SLACK_API_URL (`fake.api_url`); give slash commands
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +35,12 @@ class Scripted:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    fault: str | None = None  # how the answer goes wrong on the wire (see FakeSlack.fault)
+    delay: float = 0.0
+
+
+# Ways an answer can be lost after Slack has done the work (FakeSlack.fault).
+FAULTS = ("timeout", "reset", "reset_before", "incomplete")
 
 
 class FakeSlack:
@@ -45,7 +54,11 @@ class FakeSlack:
         self.limited = 0  # how many calls were answered 429 by the rate limit
         self.history: dict[
             str, list[dict[str, Any]]
-        ] = {}  # DM channel id -> messages, newest first
+        ] = {}  # conversation id (D… for a DM) -> messages, newest first
+        self.channels: dict[str, str] = {}  # channel name -> id (add_channel)
+        self._faults: dict[str, list[Scripted]] = {}
+        self._outages: dict[str, Scripted] = {}
+        self._last_ts = 0.0
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -101,6 +114,53 @@ class FakeSlack:
         queue = self._scripted.setdefault(method, [])
         queue.extend(Scripted(status, body, headers or {}) for _ in range(times))
 
+    def add_channel(self, channel_id: str, name: str) -> None:
+        """A channel the app is in: posts to `#name` land in `channel_id`, and
+        conversations.list names it."""
+        self.channels[name] = channel_id
+
+    def fault(self, method: str, kind: str, *, times: int = 1, delay: float = 2.0) -> None:
+        """The next `times` calls to `method` go wrong on the wire:
+
+        - "timeout": Slack does the work, then answers only after `delay` seconds
+          (longer than the client waits);
+        - "reset": Slack does the work, then the connection is reset unanswered;
+        - "reset_before": the connection is reset before Slack does anything;
+        - "incomplete": Slack does the work, then the answer is cut short
+          (http.client.IncompleteRead in the client).
+        """
+        if kind not in FAULTS:
+            raise ValueError(f"unknown fault {kind!r}; one of {FAULTS}")
+        queue = self._faults.setdefault(method, [])
+        queue.extend(Scripted(200, {}, fault=kind, delay=delay) for _ in range(times))
+
+    def outage(
+        self,
+        method: str,
+        *,
+        status: int = 503,
+        error: str = "service_unavailable",
+        stored: bool = False,
+    ) -> None:
+        """Answer every call to `method` with `status` until `end_outage`; with `stored`,
+        Slack has done the work all the same (a post is in the conversation)."""
+        self._outages[method] = Scripted(
+            status, {"ok": False, "error": error}, fault="stored" if stored else None
+        )
+
+    def end_outage(self, method: str) -> None:
+        self._outages.pop(method, None)
+
+    def delivered(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages Slack holds, oldest first (a DM by the user's id, a channel by its
+        id or name): what people see, however the app's calls went."""
+        with self._changed:
+            if channel is None:
+                held = [m for messages in self.history.values() for m in messages]
+            else:
+                held = list(self.history.get(self._conversation(channel), []))
+        return sorted(held, key=lambda m: float(m["ts"]))
+
     def limit_rate(self, method: str, *, interval: float) -> None:
         """Allow one call to `method` per `interval` seconds; answer 429 beyond it, like Slack."""
         self._limits[method] = interval
@@ -129,6 +189,22 @@ class FakeSlack:
     def _record(self, call: Call) -> Scripted:
         with self._changed:
             self.calls.append(call)
+            outage = self._outages.get(call.method)
+            if outage is not None:
+                if outage.fault == "stored":
+                    self._answer(call)
+                    call.accepted = True
+                self._changed.notify_all()
+                return Scripted(outage.status, outage.body)
+            faults = self._faults.get(call.method)
+            if faults:
+                fault = faults.pop(0)
+                if fault.fault == "reset_before":
+                    return fault
+                answer = self._answer(call)
+                call.accepted = answer.get("ok") is True
+                self._changed.notify_all()
+                return Scripted(200, answer, fault=fault.fault, delay=fault.delay)
             queue = self._scripted.get(call.method)
             scripted = queue.pop(0) if queue else None
             if scripted is None and call.method in self._limits:
@@ -175,12 +251,13 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_found"}
             return {"ok": True, "user": found}
         if call.method == "chat.postMessage":
-            ts = f"{1700000000 + next(self._ts)}.000100"
+            ts = self._next_ts()
             channel = str(params.get("channel"))
             posted = {"ts": ts, "text": params.get("text"), "metadata": params.get("metadata")}
-            if channel.startswith(("U", "W")):
-                self.history.setdefault("D" + channel, []).insert(0, posted)
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
+            conversation = self._conversation(channel)
+            self.history.setdefault(conversation, []).insert(0, posted)
+            answered = conversation if conversation.startswith(("C", "G")) else channel
+            return {"ok": True, "channel": answered, "ts": ts, "message": {"ts": ts}}
         if call.method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):06d}"
             return {
@@ -201,12 +278,42 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(params.get("users"))}}
         if call.method == "conversations.history":
             messages = self.history.get(str(params.get("channel")), [])
+            if params.get("oldest"):
+                messages = [m for m in messages if float(m["ts"]) > float(params["oldest"])]
             if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
                 messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
-            return {"ok": True, "messages": messages, "has_more": False}
+            page, more = self._page(messages, params, 100)
+            return {"ok": True, "messages": page, "has_more": bool(more), **more}
+        if call.method == "conversations.list":
+            listed = [
+                {"id": channel_id, "name": name, "is_private": channel_id.startswith("G")}
+                for name, channel_id in sorted(self.channels.items())
+            ]
+            page, more = self._page(listed, params, 100)
+            return {"ok": True, "channels": page, **more}
         if call.method.startswith("views."):
             return {"ok": True, "view": {"id": "V123", **(params.get("view") or {})}}
         return {"ok": True}
+
+    def _conversation(self, channel: str) -> str:
+        """Where a message to `channel` lands: a person's DM, or a channel by its id."""
+        if channel.startswith(("U", "W")):
+            return "D" + channel
+        return self.channels.get(channel.removeprefix("#"), channel)
+
+    def _next_ts(self) -> str:
+        """A message ts as Slack makes them: the time it was stored, unique."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
+
+    @staticmethod
+    def _page(
+        items: list[dict[str, Any]], params: dict[str, Any], default: int
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        start = int(params.get("cursor") or 0)
+        end = start + int(params.get("limit") or default)
+        more = {"response_metadata": {"next_cursor": str(end)}} if end < len(items) else {}
+        return items[start:end], more
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -244,18 +351,45 @@ class FakeSlack:
                     method = url.path.removeprefix("/api/")
                 call = Call(method, params, dict(self.headers))
                 answer = fake._record(call)
-                call.accepted = answer.status == 200 and answer.body.get("ok") is True
+                call.accepted = call.accepted or (
+                    answer.status == 200 and answer.body.get("ok") is True
+                )
                 call.answer = answer.body
+                if answer.fault in ("reset", "reset_before"):
+                    self._reset()
+                    return
                 if method in fake.delays:
                     time.sleep(fake.delays[method])
+                if answer.fault == "timeout":
+                    time.sleep(answer.delay)
                 body = json.dumps(answer.body).encode()
-                self.send_response(answer.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", "application/json")
+                    extra = 100 if answer.fault == "incomplete" else 0
+                    self.send_header("Content-Length", str(len(body) + extra))
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                    if answer.fault == "incomplete":  # the rest never comes: the socket closes
+                        self.wfile.flush()
+                        self.close_connection = True
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:  # the client gave up waiting
+                    self.close_connection = True
+
+            def _reset(self) -> None:
+                """Drop the connection with a TCP reset, answering nothing (more)."""
+                self.close_connection = True
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+
+            def finish(self) -> None:
+                with contextlib.suppress(OSError, ValueError):  # reset on purpose
+                    super().finish()
 
             do_GET = _handle
             do_POST = _handle

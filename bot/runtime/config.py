@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///staffroom.db"
     port: int = Field(default=3000, ge=1, le=65535)
     staffroom_framework: Path | None = None
+    # How long the outbox keeps retrying a message Slack has not taken before it is
+    # `failed` (from its first attempt); `staffroom outbox --retry-failed` starts again.
+    staffroom_retry_hours: float = Field(default=24, gt=0, le=24 * 30)
 
     @property
     def socket_mode(self) -> bool:
