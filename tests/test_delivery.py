@@ -31,26 +31,14 @@ from storage.outbox import (
     take_over,
 )
 from storage.ratelimit import current
+from tests.outbox_support import quick_lookups
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def quick_lookups(database):
-    """As if the app had learned that this Slack answers history questions quickly (the
-    first guess for these Tier 3 methods is one call a second)."""
-    learned(database, "conversations.open", 0.001)
-    learned(database, "conversations.history", 0.001)
-    learned(database, "conversations.list", 0.001)
-
-
-def learned(db, method: str, interval: float) -> None:
-    from storage.ratelimit import locked
-
-    with db.session() as session:
-        row = locked(session=session, method=method, first_interval=interval, now=NOW)
-        row.interval = interval
-        session.add(row)
+def _quick_lookups(database):
+    quick_lookups(database)
 
 
 def _posting_client(fake_slack, timeout: float = 10):
