@@ -39,12 +39,19 @@ def test_scopes_are_the_ones_the_app_uses():
     # commands: slash commands; chat:write: DMs and channel posts; users:read: users.info
     # (is a mentioned user a bot?); users:read.email: users.lookupByEmail on roster import;
     # im:write and im:history: conversations.open and .history, to see whether a DM whose
-    # sender was killed mid-send reached Slack (its outbox key is in the message metadata);
+    # answer was lost (a timeout, a reset, a 5xx, a sender killed mid-send) reached Slack
+    # (its outbox key is in the message metadata); channels:history and groups:history: the
+    # same for posts in public and private channels (celebrations, weekly summaries), and
+    # channels:read and groups:read to find a channel named in the framework file by name;
     # files:write: the summary chart (files_upload_v2).
     assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == [
+        "channels:history",
+        "channels:read",
         "chat:write",
         "commands",
         "files:write",
+        "groups:history",
+        "groups:read",
         "im:history",
         "im:write",
         "users:read",
