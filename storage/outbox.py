@@ -202,6 +202,7 @@ def take_over(
             claimed_by=claimant,
             claimed_at=claimed_at,
             lease_until=lease_until,
+            attempts=col(OutboxMessage.attempts) + 1,
             maybe_sent_at=func.coalesce(
                 col(OutboxMessage.maybe_sent_at),
                 col(OutboxMessage.claimed_at),

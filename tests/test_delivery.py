@@ -468,6 +468,11 @@ def test_a_429_wait_longer_than_the_lease_keeps_the_claim_while_another_sender_r
     sender.start()
     _wait_for(lambda: fake_slack.limited or fake_slack.calls_to("chat.postMessage"))
     time.sleep(1.2)  # the first sender is waiting out Retry-After, beyond its original lease
+    assert sender.is_alive()
+    waiting = _row(database)
+    assert waiting.status is OutboxStatus.SENDING
+    if database.url.startswith("sqlite"):  # renewed before the wait, past its end
+        assert waiting.lease_until > waiting.claimed_at + timedelta(seconds=2)
     reports["second"] = deliver(
         db=database, client=_posting_client(fake_slack), now=NOW, policy=policy
     )

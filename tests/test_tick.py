@@ -240,3 +240,38 @@ def test_503s_that_stored_nothing_end_in_one_delivery_each(tick, fake_slack, dat
 
     per_person = Counter(m["channel"] for m in _delivered(fake_slack))
     assert per_person == {"UALICE": 1, "UBOB": 1, "UCAROL": 1, "UAMIR": 2, "UHEAD": 2}
+
+
+def test_one_tick_at_a_time_in_a_process(deps, fake_slack, caplog):
+    """The interval job and the 08:00 job share the process's tick: never both at once."""
+    import threading
+    import time
+
+    from bot.outbox.queue import Delivery, enqueue
+    from bot.runtime.scheduler import ticker
+    from bot.runtime.slack_client import make_client
+
+    with deps.db.session() as session:
+        enqueue(
+            session=session,
+            now=deps.clock(),
+            deliveries=[
+                Delivery(f"k{n}", f"U{n}", "notice", {"text": "hi", "warning": False})
+                for n in range(3)
+            ],
+        )
+    fake_slack.delays["chat.postMessage"] = 0.3
+    caplog.set_level("INFO", logger="bot.runtime.scheduler")
+    _running, run_tick = ticker(deps, make_client(deps.settings, paced=True))
+    first = threading.Thread(target=run_tick)
+    first.start()
+    while not fake_slack.calls_to("chat.postMessage"):
+        time.sleep(0.01)
+
+    started = time.monotonic()
+    run_tick()  # the 08:00 job, while the interval job is still delivering
+    assert time.monotonic() - started < 0.2
+    first.join()
+
+    assert "tick skipped: the previous tick is still delivering" in caplog.text
+    assert sorted(c.params["channel"] for c in fake_slack.accepted()) == ["U0", "U1", "U2"]

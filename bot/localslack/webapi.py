@@ -49,7 +49,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self._scripted: dict[str, list[Scripted]] = {}
         self._limits: dict[str, float] = {}  # method -> seconds allowed between calls
-        self._last_allowed: dict[str, float] = {}
+        self._bursts: dict[str, int] = {}  # method -> calls allowed at once after a pause
+        self._due: dict[str, float] = {}  # method -> when the next call is due at the rate
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
         self.limited = 0  # how many calls were answered 429 by the rate limit
         self.history: dict[
@@ -161,9 +162,12 @@ class FakeSlack:
                 held = list(self.history.get(self._conversation(channel), []))
         return sorted(held, key=lambda m: float(m["ts"]))
 
-    def limit_rate(self, method: str, *, interval: float) -> None:
-        """Allow one call to `method` per `interval` seconds; answer 429 beyond it, like Slack."""
+    def limit_rate(self, method: str, *, interval: float, burst: int = 1) -> None:
+        """Allow one call to `method` per `interval` seconds, answering 429 beyond it as
+        Slack does; with `burst`, up to that many calls at once after a pause (Slack allows
+        short bursts), never more than one per `interval` over time."""
         self._limits[method] = interval
+        self._bursts[method] = max(1, burst)
 
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         self.script(method, status=429, headers={"Retry-After": str(retry_after)}, times=times)
@@ -209,7 +213,9 @@ class FakeSlack:
             scripted = queue.pop(0) if queue else None
             if scripted is None and call.method in self._limits:
                 now = time.monotonic()
-                wait = self._last_allowed.get(call.method, 0.0) + self._limits[call.method] - now
+                interval = self._limits[call.method]
+                due = self._due.get(call.method, 0.0)
+                wait = due - (self._bursts[call.method] - 1) * interval - now
                 if wait > 0:
                     self.limited += 1
                     scripted = Scripted(
@@ -218,7 +224,7 @@ class FakeSlack:
                         {"Retry-After": str(max(1, math.ceil(wait)))},
                     )
                 else:
-                    self._last_allowed[call.method] = now
+                    self._due[call.method] = max(due, now) + interval
             self._changed.notify_all()
         if scripted is not None:
             return scripted
