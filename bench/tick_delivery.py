@@ -43,11 +43,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 
 from bot.localslack.webapi import FakeSlack
 from storage.db import Database
-from storage.models import Role, Staff
+from storage.models import OutboxMessage, OutboxStatus, Role, Staff
 
 APPRAISEES = 19
 AT = "2026-09-01T09:00"
@@ -233,12 +233,18 @@ def _learned(url: str) -> float:
 
 
 def _lease_runs_out(url: str) -> int:
-    from tests.outbox_support import leases_run_out
-
+    """SQLite: five minutes later, the killed tick's lease (if it held one) has run out."""
+    if not url.startswith("sqlite"):
+        return 0  # PostgreSQL released the killed tick's lock at once
     db = Database(url)
-    left = leases_run_out(db) if url.startswith("sqlite") else 0
+    with db.session() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENDING)
+            .values(lease_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
     db.dispose()
-    return left
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _quiet_ticks(url: str, fake: FakeSlack) -> list[float]:

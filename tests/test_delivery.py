@@ -105,6 +105,7 @@ def test_deliver_sends_once_with_the_key_in_metadata(database, fake_slack):
     again = deliver(db=database, client=client, now=NOW + timedelta(hours=1))
 
     assert (first.sent, again.sent) == (1, 0)
+    assert (first.sent_keys, again.sent_keys) == (["k1"], [])
     (call,) = fake_slack.calls_to("chat.postMessage")
     assert call.params["channel"] == "UBOB"
     assert call.params["metadata"] == {
@@ -440,14 +441,22 @@ class _DeadSender:
     def __init__(self, db: Database) -> None:
         from storage.claims import claim_locks
 
+        self.db = db
         self.locks = claim_locks(db.engine)
 
     def hold(self, row_id: int) -> None:
         assert self.locks.acquire(row_id)
 
     def dies(self) -> None:
+        from sqlalchemy import text
+
+        from storage.claims import OUTBOX_LOCKS
+
         self.locks._connection.invalidate()  # as when its process is killed
         self.locks._connection.close()
+        held = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :c")
+        with self.db.engine.connect() as connection:  # the server notices the socket close
+            _wait_for(lambda: connection.execute(held, {"c": OUTBOX_LOCKS}).scalar() == 0)
 
 
 def test_a_429_wait_longer_than_the_lease_keeps_the_claim_while_another_sender_runs(

@@ -91,6 +91,7 @@ class DeliveryReport:
     dropped: int = 0  # no longer due when their moment came
     deferred: int = 0  # left for later: outside working hours, or Slack's limit
     errors: list[str] = field(default_factory=list)
+    sent_keys: list[str] = field(default_factory=list)  # sent or found sent, in order
 
 
 def deliver(
@@ -504,6 +505,7 @@ class _Run:
 
     def _sent(self, message: OutboxMessage, ts: str | None, *, recovered: bool) -> None:
         self._finish(mark_sent, message, ts=ts, now=self.moment())
+        self.report.sent_keys.append(message.key)
         if recovered:
             self.report.recovered += 1
             log.info("outbox %s: found in Slack already (ts %s)", message.key, ts)

@@ -43,6 +43,7 @@ class TickReport:
     dropped: int  # held reminders no longer due when their moment came
     skipped: int  # people Slack has not resolved (imported without a Slack account)
     errors: list[str] = field(default_factory=list)
+    sent_keys: list[str] = field(default_factory=list)  # the outbox keys this tick delivered
 
 
 @dataclass
@@ -77,6 +78,7 @@ def tick(
         dropped=report.dropped,
         skipped=len(queued.unresolved),
         errors=queued.errors + report.errors,
+        sent_keys=report.sent_keys,
     )
 
 
