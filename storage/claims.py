@@ -13,8 +13,10 @@ from typing import Protocol
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-# The first half of each advisory lock's key: says "an outbox row" (the row id is the second).
-OUTBOX_LOCKS = 0x5F0B0
+# The first half of each advisory lock's key says "a row of this schema's outbox" (the row id
+# is the second half): advisory locks are per database, and a database may hold several
+# staffroom schemas (a test run each, or two trusts), whose row ids must not collide.
+LOCK_SPACE = "SELECT hashtext('staffroom outbox ' || current_schema())"
 
 
 class ClaimLocks(Protocol):
@@ -50,7 +52,7 @@ class NoLocks:
 
 
 class AdvisoryLocks:
-    """PostgreSQL: `pg_try_advisory_lock(OUTBOX_LOCKS, id)` on a connection of the run's own."""
+    """PostgreSQL: `pg_try_advisory_lock(space, id)` on a connection of the run's own."""
 
     held_by_database = True
 
@@ -58,19 +60,20 @@ class AdvisoryLocks:
         self._connection: Connection = engine.connect().execution_options(
             isolation_level="AUTOCOMMIT"
         )
+        self.space = int(self._connection.execute(text(LOCK_SPACE)).scalar_one())
 
     def acquire(self, message_id: int) -> bool:
         return bool(
             self._connection.execute(
                 text("SELECT pg_try_advisory_lock(:space, :id)"),
-                {"space": OUTBOX_LOCKS, "id": message_id},
+                {"space": self.space, "id": message_id},
             ).scalar()
         )
 
     def release(self, message_id: int) -> None:
         self._connection.execute(
             text("SELECT pg_advisory_unlock(:space, :id)"),
-            {"space": OUTBOX_LOCKS, "id": message_id},
+            {"space": self.space, "id": message_id},
         )
 
     def holds(self, message_id: int) -> bool:
@@ -80,10 +83,10 @@ class AdvisoryLocks:
             self._connection.execute(
                 text(
                     "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
-                    " AND classid = :space AND objid = :id AND objsubid = 2"
+                    " AND classid = (:space)::oid AND objid = :id AND objsubid = 2"
                     " AND pid = pg_backend_pid() AND granted)"
                 ),
-                {"space": OUTBOX_LOCKS, "id": message_id},
+                {"space": self.space, "id": message_id},
             ).scalar()
         )
 

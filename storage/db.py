@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-MIGRATIONS = 0x5F0B1  # the advisory lock migrations run under, on PostgreSQL
+MIGRATIONS = 0x5F0B1  # with the schema's name, the advisory lock migrations run under (PostgreSQL)
 
 
 class Database:
@@ -55,7 +55,10 @@ class Database:
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # Held until this transaction ends; SQLite's BEGIN IMMEDIATE already queues.
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATIONS})
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                    {"key": MIGRATIONS},
+                )
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")

@@ -450,13 +450,14 @@ class _DeadSender:
     def dies(self) -> None:
         from sqlalchemy import text
 
-        from storage.claims import OUTBOX_LOCKS
-
+        space = self.locks.space
         self.locks._connection.invalidate()  # as when its process is killed
         self.locks._connection.close()
-        held = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :c")
+        held = text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = (:c)::oid"
+        )
         with self.db.engine.connect() as connection:  # the server notices the socket close
-            _wait_for(lambda: connection.execute(held, {"c": OUTBOX_LOCKS}).scalar() == 0)
+            _wait_for(lambda: connection.execute(held, {"c": space}).scalar() == 0)
 
 
 def test_a_429_wait_longer_than_the_lease_keeps_the_claim_while_another_sender_runs(
@@ -491,6 +492,43 @@ def test_a_429_wait_longer_than_the_lease_keeps_the_claim_while_another_sender_r
     assert posts == {"U1": 1, "U2": 1}
     assert reports["first"].sent == 1 and reports["second"].sent == 1
     assert _statuses(database) == {"sent": 2}
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_sender_whose_lock_went_with_its_connection_does_not_post(database, fake_slack):
+    """The database drops the sender's connection while it waits for its moment (a restart,
+    a network cut): the lock is gone, so it must not post; another run takes over."""
+    from sqlalchemy import text
+
+    from storage.claims import LOCK_SPACE
+
+    _queue(database, key="k1", channel="U1")
+    fake_slack.rate_limit("chat.postMessage", retry_after=2)
+    reports = {}
+    sender = threading.Thread(
+        target=lambda: reports.setdefault(
+            "cut", deliver(db=database, client=_posting_client(fake_slack), now=NOW)
+        )
+    )
+    sender.start()
+    _wait_for(lambda: fake_slack.limited or fake_slack.calls_to("chat.postMessage"))
+    with database.engine.begin() as connection:  # this schema's outbox locks only
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND classid = (:c)::oid"
+            ),
+            {"c": connection.execute(text(LOCK_SPACE)).scalar_one()},
+        )
+    sender.join()
+
+    assert reports["cut"].sent == 0
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # only the refused one
+    assert _row(database).status is OutboxStatus.SENDING  # still its, until someone looks
+    report = deliver(db=database, client=_posting_client(fake_slack), now=NOW)
+    assert report.sent == 1
+    assert len(fake_slack.calls_to("conversations.history")) == 1  # looked before posting
+    assert _texts(fake_slack, "U1") == ["Hello"]
 
 
 def _wait_for(check, timeout=10.0):
