@@ -12,11 +12,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+
+MIGRATIONS = 0x5F0B1  # with the schema's name, the advisory lock migrations run under (PostgreSQL)
 
 
 class Database:
@@ -48,12 +52,26 @@ class Database:
         with Session(self._reader, expire_on_commit=False) as session:
             yield session
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest migration (safe to run every start)."""
+    def migrate(self) -> bool:
+        """Bring the schema to the newest migration (safe to run every start, by any
+        number of processes at once: they take turns under a database lock)."""
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Held until this transaction ends; SQLite's BEGIN IMMEDIATE already queues.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                    {"key": MIGRATIONS},
+                )
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+        return True
+
+    def schema_is_current(self) -> bool:
+        """Whether the schema is at the newest migration."""
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() == head
 
     def ping(self) -> bool:
         """Whether the database answers (reading: never waiting for a writer to finish)."""

@@ -67,3 +67,17 @@ def staff_without_sheet(
     return session.exec(
         select(Staff).where(col(Staff.active).is_(True), ~filled).order_by(col(Staff.id))
     ).all()
+
+
+def staff_ids_without_sheet(*, session: Session, academic_year: str, checkpoint: str) -> list[int]:
+    """The ids of active staff who have not filled the sheet for this checkpoint of this
+    year (the scheduler's question, asked for thousands of people every few minutes)."""
+    filled = exists().where(
+        col(LadderSheet.staff_id) == col(Staff.id),
+        col(LadderSheet.academic_year) == academic_year,
+        col(LadderSheet.checkpoint) == checkpoint,
+    )
+    rows = session.exec(
+        select(Staff.id).where(col(Staff.active).is_(True), ~filled).order_by(col(Staff.id))
+    ).all()
+    return [row for row in rows if row is not None]

@@ -84,10 +84,11 @@ class CommendationRecipient(SQLModel, table=True):
 
 
 class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
+    PENDING = "pending"  # owed: sent when `next_attempt_at` comes
+    SENDING = "sending"  # claimed by one sender (`claimed_by`), which alone may change it
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # given up (an error no retry can fix, or retried for the whole window)
+    DROPPED = "dropped"  # no longer due when its moment came (the reason in `last_error`)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -109,8 +110,16 @@ class OutboxMessage(SQLModel, table=True):
     )
     attempts: int = Field(default=0)
     next_attempt_at: datetime = _utc(nullable=False)
+    first_attempt_at: datetime | None = _utc(nullable=True)  # retries end a day after it
+    # The sender holding the claim (one delivery run), when it claimed (wall clock), and
+    # until when its lease holds on SQLite (PostgreSQL fences claims with a lock instead).
     claimed_at: datetime | None = _utc(nullable=True)
     claimed_by: str | None = Field(default=None, max_length=120)
+    lease_until: datetime | None = _utc(nullable=True)
+    # Set when an attempt ended without knowing whether Slack stored the message (a
+    # timeout, a reset, a 5xx, a sender that died): the wall-clock time it started. The
+    # conversation's history is searched for the key from then before posting again.
+    maybe_sent_at: datetime | None = _utc(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
     last_error: str | None = Field(default=None, max_length=500)
     slack_ts: str | None = Field(default=None, max_length=40)
@@ -355,3 +364,18 @@ class LeadershipTraining(SQLModel, table=True):
     taken_on: date
     learned: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _utc(nullable=False)
+
+
+class SlackRate(SQLModel, table=True):
+    """What the app has learned of Slack's rate limit for one Web API method, and the
+    next moment a call may be made, shared by every process delivering (times are
+    seconds since the epoch by the wall clock)."""
+
+    __tablename__ = "slack_rate"
+
+    method: str = Field(primary_key=True, max_length=60)
+    interval: float  # seconds between calls now used
+    floor: float = Field(default=0.0)  # the longest spacing Slack refused (too fast)
+    ceiling: float | None = Field(default=None)  # the shortest spacing that held for a streak
+    next_slot: float = Field(default=0.0)  # no call before this moment
+    updated_at: datetime = _utc(nullable=False)

@@ -234,12 +234,12 @@ def test_tick_delivers_what_could_not_be_sent(env, capsys, database, fake_slack)
 
     assert code == 0
     assert out.splitlines()[0] == (
-        "queued 0, sent 1, held 0, retrying 0, failed 1, skipped 0 (no Slack account)"
+        "queued 0, sent 1, held 0, retrying 0, failed 1, dropped 0, skipped 0 (no Slack account)"
     )
     assert "failed: k1: channel_not_found" in out
     code, out, _ = _run(capsys, "tick", "--at", "2026-11-23T09:06")
     assert out.splitlines() == [
-        "queued 0, sent 0, held 0, retrying 0, failed 0, skipped 0 (no Slack account)"
+        "queued 0, sent 0, held 0, retrying 0, failed 0, dropped 0, skipped 0 (no Slack account)"
     ]
 
 
@@ -625,7 +625,7 @@ def test_tick_says_what_it_sent_by_kind(env, tmp_path, capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines == [
-        "queued 6, sent 6, held 0, retrying 0, failed 0, skipped 1 (no Slack account)",
+        "queued 6, sent 6, held 0, retrying 0, failed 0, dropped 0, skipped 1 (no Slack account)",
         "  sent     4  ladder checkpoint opened",  # the newbie has no Slack account yet
         "  sent     2  appraisers: appraisees yet to fill in the ladder",  # Hannah and Amir
     ]

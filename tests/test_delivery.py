@@ -1,29 +1,56 @@
-"""The outbox: each message is queued once and sent once, and Slack's 429s,
-server errors and refusals end as retries or as failures with their reason."""
+"""The outbox: each message is queued once and reaches Slack once, whatever happens on
+the way. Slack's 429s are waited out; answers lost after Slack stored the message
+(timeouts, resets, cut-short answers, 5xx) are looked for in the conversation before
+posting again; claims are fenced; nothing is given up before a day of retries."""
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bot.outbox.pacing import Pacer
+import pytest
+from sqlalchemy.exc import OperationalError
+
 from bot.outbox.queue import Delivery, enqueue
-from bot.outbox.sender import LEASE, MAX_ATTEMPTS, deliver
+from bot.outbox.recheck import Send
+from bot.outbox.sender import Policy, deliver
 from bot.runtime.config import Settings
 from bot.runtime.slack_client import make_client
+from storage.db import Database
 from storage.models import OutboxStatus
-from storage.outbox import claim, count_by_status, message_by_key
+from storage.outbox import (
+    Claim,
+    claim,
+    count_by_status,
+    mark_retry,
+    mark_sent,
+    message_by_key,
+    take_over,
+)
+from storage.ratelimit import current
+from tests.outbox_support import quick_lookups
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-def _paced_client(fake_slack):
-    return make_client(
+@pytest.fixture(autouse=True)
+def _quick_lookups(database):
+    quick_lookups(database)
+
+
+def _posting_client(fake_slack, timeout: float = 10):
+    client = make_client(
         Settings(slack_bot_token="xoxb-test", slack_api_url=fake_slack.api_url), paced=True
     )
+    client.timeout = timeout
+    return client
 
 
-def _client(fake_slack):
+def _interactive_client(fake_slack):
+    """The client the app's requests use: it retries dropped connections on its own."""
     return make_client(Settings(slack_bot_token="xoxb-test", slack_api_url=fake_slack.api_url))
 
 
@@ -43,9 +70,23 @@ def _queue(db, key="k1", channel="UBOB", text="Hello"):
         )
 
 
+def _seconds(wait: timedelta) -> int:
+    return round(wait.total_seconds())
+
+
 def _row(db, key="k1"):
     with db.session() as session:
         return message_by_key(session=session, key=key)
+
+
+def _statuses(db):
+    with db.session() as session:
+        return count_by_status(session=session)
+
+
+def _texts(fake_slack, channel="UBOB"):
+    """What the person sees in Slack."""
+    return [m["text"] for m in fake_slack.delivered(channel)]
 
 
 def test_queueing_a_key_twice_keeps_one_message(database):
@@ -53,18 +94,18 @@ def test_queueing_a_key_twice_keeps_one_message(database):
     second = _queue(database, text="a different text")
     assert first == second
     assert _row(database).payload["text"] == "Hello"
-    with database.session() as session:
-        assert count_by_status(session=session) == {"pending": 1}
+    assert _statuses(database) == {"pending": 1}
 
 
 def test_deliver_sends_once_with_the_key_in_metadata(database, fake_slack):
     _queue(database)
-    client = _client(fake_slack)
+    client = _posting_client(fake_slack)
 
     first = deliver(db=database, client=client, now=NOW)
     again = deliver(db=database, client=client, now=NOW + timedelta(hours=1))
 
     assert (first.sent, again.sent) == (1, 0)
+    assert (first.sent_keys, again.sent_keys) == (["k1"], [])
     (call,) = fake_slack.calls_to("chat.postMessage")
     assert call.params["channel"] == "UBOB"
     assert call.params["metadata"] == {
@@ -72,7 +113,9 @@ def test_deliver_sends_once_with_the_key_in_metadata(database, fake_slack):
         "event_payload": {"key": "k1"},
     }
     row = _row(database)
-    assert row.status is OutboxStatus.SENT and row.slack_ts and row.sent_at == NOW
+    assert row.status is OutboxStatus.SENT and row.slack_ts
+    assert NOW <= row.sent_at < NOW + timedelta(seconds=5)  # the tick's moment, moved on
+    assert _texts(fake_slack) == ["Hello"]
 
 
 def test_concurrent_deliveries_send_each_message_once(database, fake_slack):
@@ -82,7 +125,7 @@ def test_concurrent_deliveries_send_each_message_once(database, fake_slack):
 
     def run():
         barrier.wait()
-        deliver(db=database, client=_client(fake_slack), now=NOW)
+        deliver(db=database, client=_posting_client(fake_slack), now=NOW)
 
     threads = [threading.Thread(target=run) for _ in range(4)]
     for thread in threads:
@@ -92,176 +135,477 @@ def test_concurrent_deliveries_send_each_message_once(database, fake_slack):
 
     channels = sorted(c.params["channel"] for c in fake_slack.calls_to("chat.postMessage"))
     assert channels == sorted(f"U{n}" for n in range(20))
-    with database.session() as session:
-        assert count_by_status(session=session) == {"sent": 20}
+    assert _statuses(database) == {"sent": 20}
 
 
-def test_one_429_is_waited_out_inside_the_call(database, fake_slack):
+# --- answers lost after Slack stored the message ----------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["timeout", "reset", "incomplete"])
+def test_an_answer_lost_after_slack_stored_the_message_is_not_posted_again(
+    database, fake_slack, fault
+):
     _queue(database)
-    fake_slack.rate_limit("chat.postMessage", retry_after=1)
+    fake_slack.fault("chat.postMessage", fault, delay=1.5)
+    client = _posting_client(fake_slack, timeout=1)
 
-    report = deliver(db=database, client=_client(fake_slack), now=NOW)
+    first = deliver(db=database, client=client, now=NOW)
+
+    assert (first.sent, first.retrying) == (0, 1)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # the client did not retry itself
+    row = _row(database)
+    assert row.status is OutboxStatus.PENDING and row.maybe_sent_at is not None
+    assert 30 <= _seconds(row.next_attempt_at - NOW) <= 32  # after the answer was given up on
+
+    second = deliver(db=database, client=client, now=NOW + timedelta(minutes=1))
+
+    assert (second.recovered, second.sent, second.retrying) == (1, 0, 0)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # found in the DM, not re-posted
+    (history,) = fake_slack.calls_to("conversations.history")
+    assert history.params["channel"] == "DUBOB"
+    assert float(history.params["oldest"]) < row.maybe_sent_at.timestamp()
+    assert _texts(fake_slack) == ["Hello"]
+    row = _row(database)
+    assert row.status is OutboxStatus.SENT
+    assert row.slack_ts == fake_slack.delivered("UBOB")[0]["ts"]
+
+
+def test_a_reset_before_slack_stored_it_is_posted_again_after_looking(database, fake_slack):
+    _queue(database)
+    fake_slack.fault("chat.postMessage", "reset_before")
+    client = _posting_client(fake_slack)
+
+    assert deliver(db=database, client=client, now=NOW).retrying == 1
+    assert fake_slack.delivered("UBOB") == []
+    report = deliver(db=database, client=client, now=NOW + timedelta(minutes=1))
 
     assert report.sent == 1
-    assert len(fake_slack.calls_to("chat.postMessage")) == 2
+    assert len(fake_slack.calls_to("conversations.history")) == 1  # looked first
+    assert _texts(fake_slack) == ["Hello"]
 
 
-def test_429_beyond_the_wait_budget_is_left_for_a_later_tick(database, fake_slack):
+def test_the_apps_own_retrying_client_never_retries_a_post(database, fake_slack):
+    """Requests hand their client (which retries dropped connections) to the outbox."""
     _queue(database)
-    fake_slack.rate_limit("chat.postMessage", retry_after=30, times=2)
-    client = _paced_client(fake_slack)
+    fake_slack.fault("chat.postMessage", "reset")
 
-    def run(seconds_later: int):
-        return deliver(
-            db=database, client=client, now=NOW + timedelta(seconds=seconds_later), wait_budget=10
-        )
+    report = deliver(db=database, client=_interactive_client(fake_slack), now=NOW)
 
-    report = run(0)
-    assert (report.sent, report.retrying) == (0, 1)
+    assert report.retrying == 1
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    deliver(db=database, client=_interactive_client(fake_slack), now=NOW + timedelta(minutes=1))
+    assert _texts(fake_slack) == ["Hello"]
+
+
+def test_an_interrupted_channel_post_is_looked_for_in_the_channel(database, fake_slack):
+    fake_slack.add_channel("C0CELEB", "celebrations")
+    _queue(database, channel="#celebrations", text="Well done, Bob")
+    fake_slack.fault("chat.postMessage", "timeout", delay=1.5)
+    client = _posting_client(fake_slack, timeout=1)
+
+    deliver(db=database, client=client, now=NOW)
+    report = deliver(db=database, client=client, now=NOW + timedelta(minutes=1))
+
+    assert report.recovered == 1
+    assert fake_slack.calls_to("conversations.history")[0].params["channel"] == "C0CELEB"
+    assert _texts(fake_slack, "C0CELEB") == ["Well done, Bob"]
+
+
+def test_a_failed_history_check_keeps_the_message_owed_and_maybe_sent(database, fake_slack):
+    _queue(database)
+    fake_slack.fault("chat.postMessage", "timeout", delay=1.5)
+    client = _posting_client(fake_slack, timeout=1)
+    deliver(db=database, client=client, now=NOW)
+    fake_slack.script("conversations.history", error="missing_scope")
+
+    report = deliver(db=database, client=client, now=NOW + timedelta(minutes=1))
+
+    assert report.retrying == 1 and report.sent == 0
+    row = _row(database)
+    assert row.maybe_sent_at is not None and row.last_error == "missing_scope"
+    deliver(db=database, client=client, now=NOW + timedelta(minutes=5))
+    assert _texts(fake_slack) == ["Hello"]
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_server_errors_that_stored_the_message_are_not_posted_twice(database, fake_slack):
+    _queue(database)
+    fake_slack.outage("chat.postMessage", status=503, stored=True)
+    client = _posting_client(fake_slack)
+    assert deliver(db=database, client=client, now=NOW).retrying == 1
+    assert _row(database).last_error == "HTTP 503 service_unavailable"
+    fake_slack.end_outage("chat.postMessage")
+
+    deliver(db=database, client=client, now=NOW + timedelta(minutes=1))
+
+    assert _texts(fake_slack) == ["Hello"]
+    assert _row(database).status is OutboxStatus.SENT
+
+
+def test_a_database_error_after_slack_took_the_message_ends_in_a_retry_that_finds_it(
+    database, fake_slack
+):
+    _queue(database)
+    flaky = _FailsOnceAfterAPost(database, fake_slack)
+    client = _posting_client(fake_slack)
+
+    first = deliver(db=flaky, client=client, now=NOW)
+
+    assert (first.sent, first.retrying) == (0, 1)
     row = _row(database)
     assert row.status is OutboxStatus.PENDING
-    assert row.next_attempt_at == NOW + timedelta(seconds=30)
-    assert "ratelimited" in row.last_error
-    assert run(29).sent == 0  # held until Retry-After has passed
-    assert run(30).retrying == 1  # a second 429
-    assert run(60).sent == 1
-    assert len(fake_slack.calls_to("chat.postMessage")) == 3
+    assert row.last_error == "database: database is locked"
+    second = deliver(db=database, client=client, now=NOW + timedelta(minutes=1))
+    assert (second.recovered, second.sent) == (1, 0)
+    assert _texts(fake_slack) == ["Hello"]
 
 
-def test_server_errors_back_off_then_fail_with_the_reason(database, fake_slack):
+class _FailsOnceAfterAPost(Database):
+    """The same database, but the first transaction begun after Slack took a post fails,
+    as SQLite does when another writer holds the lock past the busy timeout."""
+
+    def __init__(self, db: Database, fake_slack) -> None:
+        self.url, self.engine, self._reader = db.url, db.engine, db._reader
+        self._fake = fake_slack
+        self._failed = False
+
+    def session(self):
+        if not self._failed and self._fake.accepted():
+            self._failed = True
+            raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+        return super().session()
+
+
+def test_an_exception_in_the_recheck_ends_in_a_retry_with_its_reason(database, fake_slack):
     _queue(database)
-    fake_slack.script("chat.postMessage", status=500, error="internal_error", times=MAX_ATTEMPTS)
-    client = _client(fake_slack)
-    moment = NOW
-    waits = []
-    for _ in range(MAX_ATTEMPTS - 1):
-        assert deliver(db=database, client=client, now=moment).retrying == 1
-        waits.append(_row(database).next_attempt_at - moment)
-        moment = _row(database).next_attempt_at
-    report = deliver(db=database, client=client, now=moment)
 
-    assert waits == [
-        timedelta(seconds=30),
-        timedelta(seconds=60),
-        timedelta(seconds=120),
-        timedelta(seconds=240),
-    ]
-    assert report.failed == 1
+    def broken(message, now):
+        raise RuntimeError("the framework file changed under us")
+
+    report = deliver(db=database, client=_posting_client(fake_slack), now=NOW, recheck=broken)
+
+    assert report.retrying == 1
+    assert _row(database).last_error == "RuntimeError: the framework file changed under us"
+    report = deliver(
+        db=database,
+        client=_posting_client(fake_slack),
+        now=NOW + timedelta(minutes=1),
+        recheck=lambda message, now: Send(),
+    )
+    assert report.sent == 1
+
+
+# --- giving up, in days -------------------------------------------------------------------------
+
+
+def test_retries_go_on_for_a_day_with_capped_back_off_then_fail_once_logged(
+    database, fake_slack, caplog
+):
+    _queue(database)
+    fake_slack.outage("chat.postMessage", status=500, error="internal_error")
+    client = _posting_client(fake_slack)
+    moment, waits = NOW, []
+    caplog.set_level(logging.INFO, logger="bot.outbox.sender")
+    while (report := deliver(db=database, client=client, now=moment)).failed == 0:
+        assert report.retrying == 1
+        row = _row(database)
+        waits.append(_seconds(row.next_attempt_at - moment))
+        moment = row.next_attempt_at
+
+    assert waits[:6] == [30, 60, 120, 240, 480, 600]
+    assert set(waits[5:]) == {600}
+    assert moment - NOW >= timedelta(hours=24)
     row = _row(database)
     assert row.status is OutboxStatus.FAILED
-    assert row.last_error == f"internal_error (gave up after {MAX_ATTEMPTS} attempts)"
+    assert (
+        row.last_error
+        == f"HTTP 500 internal_error (gave up after 24 h and {row.attempts} attempts)"
+    )
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in failures] == [f"outbox k1 failed: {row.last_error}"]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "retrying until 2026-11-24T10:00:00" in warnings[0].getMessage()
 
 
 def test_errors_no_retry_can_fix_fail_at_once(database, fake_slack):
     _queue(database, channel="#celebrations")
     fake_slack.script("chat.postMessage", error="not_in_channel")
 
-    report = deliver(db=database, client=_client(fake_slack), now=NOW)
+    report = deliver(db=database, client=_posting_client(fake_slack), now=NOW)
 
     assert report.failed == 1 and report.errors == ["k1: not_in_channel"]
     assert _row(database).status is OutboxStatus.FAILED
 
 
-def test_slack_unreachable_is_retried_later(database):
+def test_slack_unreachable_is_retried_later_without_looking_first(database, fake_slack):
     _queue(database)
     dead = make_client(
-        Settings(slack_bot_token="xoxb-test", slack_api_url="http://127.0.0.1:9/api/")
+        Settings(slack_bot_token="xoxb-test", slack_api_url="http://127.0.0.1:9/api/"),
+        paced=True,
     )
 
     report = deliver(db=database, client=dead, now=NOW)
 
     assert report.retrying == 1
-    assert _row(database).last_error.startswith("connection:")
+    row = _row(database)
+    assert row.last_error.startswith("connection:") and row.maybe_sent_at is None
+    deliver(db=database, client=_posting_client(fake_slack), now=NOW + timedelta(minutes=1))
+    assert fake_slack.calls_to("conversations.history") == []  # it never reached Slack
+    assert _texts(fake_slack) == ["Hello"]
 
 
-def test_a_claim_from_another_host_is_taken_over_after_the_lease(database, fake_slack):
+# --- claims: fenced, and dying with their owner ------------------------------------------------
+
+
+def test_a_sender_that_lost_its_claim_cannot_overwrite_the_outcome(database):
     (row_id,) = _queue(database)
+    wall = datetime.now(UTC)
     with database.session() as session:
-        assert claim(session=session, message_id=row_id, now=NOW, claimant="elsewhere:1:1")
-    client = _client(fake_slack)
+        claim(
+            session=session,
+            message_id=row_id,
+            claimant="A",
+            now=NOW,
+            claimed_at=wall,
+            lease_until=wall,
+        )
+    with database.session() as session:
+        taken = take_over(
+            session=session,
+            claim=Claim(row_id, "A", wall, wall),
+            claimant="B",
+            claimed_at=wall,
+            lease_until=wall + timedelta(minutes=5),
+        )
+        assert taken is not None and taken.maybe_sent_at == wall
+        assert mark_sent(session=session, message_id=row_id, claimant="B", ts="1.5", now=NOW)
+    with database.session() as session:
+        assert not mark_retry(
+            session=session, message_id=row_id, claimant="A", error="late", at=NOW
+        )
+        assert (
+            take_over(
+                session=session,
+                claim=Claim(row_id, "A", wall, wall),
+                claimant="C",
+                claimed_at=wall,
+                lease_until=wall,
+            )
+            is None
+        )
+    row = _row(database)
+    assert (row.status, row.slack_ts, row.claimed_by) == (OutboxStatus.SENT, "1.5", "B")
 
-    assert deliver(db=database, client=client, now=NOW + LEASE - timedelta(seconds=1)).sent == 0
-    report = deliver(db=database, client=client, now=NOW + LEASE + timedelta(seconds=1))
-    assert (report.sent, report.recovered) == (1, 0)  # Slack did not have it: sent once
-    assert _row(database).status is OutboxStatus.SENT
 
-
-def test_a_claim_of_a_dead_process_here_is_finished_at_once_without_sending_twice(
-    database, fake_slack
-):
-    import subprocess
-    import sys
-
-    from bot.outbox import claimant
-
-    finished = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    host = claimant.current().split(":")[0]
-    dead = f"{host}:{finished.stdout.strip()}:1"
-    assert claimant.is_dead(dead) and not claimant.is_dead(claimant.current())
+def test_a_claim_whose_sender_is_gone_is_finished_without_sending_twice(database, fake_slack):
+    """SQLite: the lease ran out. PostgreSQL: the lock went with the sender's connection."""
     delivered, lost = (
         _queue(database, key="k-delivered"),
         _queue(database, key="k-lost", channel="UCAROL"),
     )
+    wall = datetime.now(UTC) - timedelta(minutes=10)
+    dead = _DeadSender(database)
     with database.session() as session:
         for (row_id,) in (delivered, lost):
-            claim(session=session, message_id=row_id, now=NOW, claimant=dead)
+            dead.hold(row_id)
+            claim(
+                session=session,
+                message_id=row_id,
+                claimant="elsewhere:1:dead",
+                now=NOW,
+                claimed_at=wall,
+                lease_until=wall + timedelta(minutes=5),
+            )
     # Slack accepted the first before its sender died; the second never reached Slack.
-    fake_slack.history["DUBOB"] = [
-        {
-            "ts": "1.5",
-            "text": "Hello",
-            "metadata": {"event_type": "staffroom_outbox", "event_payload": {"key": "k-delivered"}},
-        }
-    ]
-
-    report = deliver(db=database, client=_client(fake_slack), now=NOW)
-
-    assert (report.recovered, report.sent) == (1, 1)
-    assert [c.params["channel"] for c in fake_slack.accepted()] == ["UCAROL"]
-    assert _row(database, "k-delivered").slack_ts == "1.5"
-    assert _row(database, "k-lost").status is OutboxStatus.SENT
-
-
-def test_429s_are_waited_out_within_the_run(database, fake_slack):
-    for n in range(3):
-        _queue(database, key=f"k{n}", channel=f"U{n}")
-    fake_slack.rate_limit("chat.postMessage", retry_after=1, times=2)
-    slept = []
-
-    pacer = Pacer(sleep=slept.append)
-    report = deliver(db=database, client=_paced_client(fake_slack), now=NOW, pacer=pacer)
-
-    assert report.sent == 3
-    assert [c.params["channel"] for c in fake_slack.accepted()] == ["U0", "U1", "U2"]
-    assert slept.count(1) == 2  # waited Retry-After twice, then carried on
-    assert pacer.interval > Pacer.START  # and slowed down
-
-
-def test_the_pacer_learns_the_rate_slack_allows(database, fake_slack):
-    for n in range(60):
-        _queue(database, key=f"k{n}", channel=f"U{n}")
-    fake_slack.limit_rate("chat.postMessage", interval=0.05)
-
-    report = deliver(db=database, client=_paced_client(fake_slack), now=NOW)
-
-    assert report.sent == 60
-    assert len(fake_slack.accepted()) == 60
-    assert fake_slack.limited <= 12  # a few 429s while it learns (under load, a few more)
-
-
-def test_a_slack_timeout_is_retried_later(database, fake_slack):
-    _queue(database)
-    fake_slack.delays["chat.postMessage"] = 1.5
-    client = _paced_client(fake_slack)
-    client.timeout = 1
-    client.retry_handlers = []
+    client = _posting_client(fake_slack)
+    client.chat_postMessage(
+        channel="UBOB",
+        text="Hello",
+        metadata={"event_type": "staffroom_outbox", "event_payload": {"key": "k-delivered"}},
+    )
+    if database.url.startswith("postgresql"):
+        assert deliver(db=database, client=client, now=NOW).sent == 0  # its lock is still held
+        dead.dies()
 
     report = deliver(db=database, client=client, now=NOW)
 
-    assert report.retrying == 1
-    assert "timed out" in _row(database).last_error
+    assert (report.recovered, report.sent) == (1, 1)
+    assert _texts(fake_slack, "UBOB") == ["Hello"] and _texts(fake_slack, "UCAROL") == ["Hello"]
+    assert _row(database, "k-delivered").slack_ts == fake_slack.delivered("UBOB")[0]["ts"]
+    assert _statuses(database) == {"sent": 2}
+
+
+class _DeadSender:
+    """Another sender's claim locks, on a connection of its own (PostgreSQL only)."""
+
+    def __init__(self, db: Database) -> None:
+        from storage.claims import claim_locks
+
+        self.db = db
+        self.locks = claim_locks(db.engine)
+
+    def hold(self, row_id: int) -> None:
+        assert self.locks.acquire(row_id)
+
+    def dies(self) -> None:
+        from sqlalchemy import text
+
+        space = self.locks.space
+        self.locks._connection.invalidate()  # as when its process is killed
+        self.locks._connection.close()
+        held = text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = (:c)::oid"
+        )
+        with self.db.engine.connect() as connection:  # the server notices the socket close
+            _wait_for(lambda: connection.execute(held, {"c": space}).scalar() == 0)
+
+
+def test_a_429_wait_longer_than_the_lease_keeps_the_claim_while_another_sender_runs(
+    database, fake_slack
+):
+    _queue(database, key="k1", channel="U1")
+    _queue(database, key="k2", channel="U2")
+    fake_slack.rate_limit("chat.postMessage", retry_after=2)  # the first post waits 2 s
+    policy = Policy(lease=timedelta(seconds=1))
+    reports = {}
+
+    def first():
+        reports["first"] = deliver(
+            db=database, client=_posting_client(fake_slack), now=NOW, only=[1], policy=policy
+        )
+
+    sender = threading.Thread(target=first)
+    sender.start()
+    _wait_for(lambda: fake_slack.limited or fake_slack.calls_to("chat.postMessage"))
+    time.sleep(1.2)  # the first sender is waiting out Retry-After, beyond its original lease
+    assert sender.is_alive()
+    waiting = _row(database)
+    assert waiting.status is OutboxStatus.SENDING
+    if database.url.startswith("sqlite"):  # renewed before the wait, past its end
+        assert waiting.lease_until > waiting.claimed_at + timedelta(seconds=2)
+    reports["second"] = deliver(
+        db=database, client=_posting_client(fake_slack), now=NOW, policy=policy
+    )
+    sender.join()
+
+    posts = Counter(c.params["channel"] for c in fake_slack.accepted())
+    assert posts == {"U1": 1, "U2": 1}
+    assert reports["first"].sent == 1 and reports["second"].sent == 1
+    assert _statuses(database) == {"sent": 2}
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_sender_whose_lock_went_with_its_connection_does_not_post(database, fake_slack):
+    """The database drops the sender's connection while it waits for its moment (a restart,
+    a network cut): the lock is gone, so it must not post; another run takes over."""
+    from sqlalchemy import text
+
+    from storage.claims import LOCK_SPACE
+
+    _queue(database, key="k1", channel="U1")
+    fake_slack.rate_limit("chat.postMessage", retry_after=2)
+    reports = {}
+    sender = threading.Thread(
+        target=lambda: reports.setdefault(
+            "cut", deliver(db=database, client=_posting_client(fake_slack), now=NOW)
+        )
+    )
+    sender.start()
+    _wait_for(lambda: fake_slack.limited or fake_slack.calls_to("chat.postMessage"))
+    with database.engine.begin() as connection:  # this schema's outbox locks only
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND classid = (:c)::oid"
+            ),
+            {"c": connection.execute(text(LOCK_SPACE)).scalar_one()},
+        )
+    sender.join()
+
+    assert reports["cut"].sent == 0
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # only the refused one
+    assert _row(database).status is OutboxStatus.SENDING  # still its, until someone looks
+    report = deliver(db=database, client=_posting_client(fake_slack), now=NOW)
+    assert report.sent == 1
+    assert len(fake_slack.calls_to("conversations.history")) == 1  # looked before posting
+    assert _texts(fake_slack, "U1") == ["Hello"]
+
+
+def _wait_for(check, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+# --- Slack's rate limit ---------------------------------------------------------------------------
+
+
+def test_a_429_is_waited_out_within_the_run(database, fake_slack):
+    for n in range(3):
+        _queue(database, key=f"k{n}", channel=f"U{n}")
+    fake_slack.rate_limit("chat.postMessage", retry_after=1, times=2)
+
+    report = deliver(db=database, client=_posting_client(fake_slack), now=NOW)
+
+    assert report.sent == 3
+    assert [c.params["channel"] for c in fake_slack.accepted()] == ["U0", "U1", "U2"]
+    with database.session() as session:
+        learned = current(session=session, method="chat.postMessage")
+    assert learned.floor > 0 and learned.interval > learned.floor  # and it slowed down
+
+
+def test_a_429_beyond_what_a_run_waits_is_left_for_a_later_tick(database, fake_slack):
+    _queue(database)
+    fake_slack.rate_limit("chat.postMessage", retry_after=30)
+    client = _posting_client(fake_slack)
+    policy = Policy(max_wait=5)
+
+    report = deliver(db=database, client=client, now=NOW, policy=policy)
+
+    assert (report.sent, report.deferred) == (0, 1)
+    row = _row(database)
+    assert row.status is OutboxStatus.PENDING and row.attempts == 0
+    assert NOW + timedelta(seconds=25) < row.next_attempt_at <= NOW + timedelta(seconds=31)
+    assert "rate limit" in row.last_error
+    # Every sender now waits for Slack: another run claims nothing.
+    _queue(database, key="k2", channel="U2")
+    assert (
+        deliver(db=database, client=client, now=NOW + timedelta(minutes=5), policy=policy).sent == 0
+    )
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_the_learned_limit_is_kept_for_the_next_run(database, fake_slack):
+    for n in range(120):
+        _queue(database, key=f"k{n}", channel=f"U{n}")
+    fake_slack.limit_rate("chat.postMessage", interval=0.02)
+    client = _posting_client(fake_slack)
+
+    first = deliver(db=database, client=client, now=NOW, only=list(range(1, 61)))
+    limited_while_learning = fake_slack.limited
+    second = deliver(db=database, client=client, now=NOW)
+
+    assert (first.sent, second.sent) == (60, 60)
+    assert len(fake_slack.accepted()) == 120
+    assert limited_while_learning >= 1
+    assert fake_slack.limited - limited_while_learning <= 2  # it did not learn again
+    with database.session() as session:
+        learned = current(session=session, method="chat.postMessage")
+    assert 0.02 <= learned.interval <= 0.04
+
+
+def test_the_pacer_moves_between_what_slack_refused_and_what_held():
+    from bot.outbox.pacing import Limit, held, refused
+
+    limit = Limit(0.02)
+    limit = refused(limit, 0.02)  # nothing known to work yet: slow right down
+    assert (limit.interval, limit.floor) == (0.04, 0.02)
+    limit = held(limit, 0.04)  # a streak at 0.04 went through: try between
+    assert limit.ceiling == 0.04 and 0.02 < limit.interval < 0.04
+    limit = refused(limit, limit.interval)
+    assert 0.029 < limit.floor < limit.interval < 0.04
+    for _ in range(10):
+        limit = held(limit, limit.interval)
+    assert limit.interval <= limit.floor * 1.06  # settled within a few per cent of the limit
+    assert refused(limit, 0.001).interval == limit.interval  # an old refusal changes nothing

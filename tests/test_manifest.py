@@ -29,6 +29,7 @@ KNOWN_SCOPES = {
     "commands",
     "files:read",
     "files:write",
+    "groups:history",
     "groups:read",
     "im:history",
     "im:read",
@@ -147,13 +148,20 @@ def test_commands_events_and_scopes_are_what_the_handlers_register():
     # commands: slash commands; chat:write: DMs and channel posts; users:read: users.info
     # (is a mentioned user a bot?) and users.list (the roster import reads the directory);
     # users:read.email: emails in users.list and users.lookupByEmail; im:write and
-    # im:history: conversations.open and .history, to see whether a DM whose sender was
-    # killed mid-send reached Slack (its outbox key is in the message metadata);
+    # im:history: conversations.open and .history, to see whether a DM whose answer was
+    # lost (a timeout, a reset, a 5xx, a sender killed mid-send) reached Slack (its outbox
+    # key is in the message metadata); channels:history and groups:history: the same for
+    # posts in public and private channels (celebrations, weekly summaries), and
+    # channels:read and groups:read to find a channel named in the framework file by name;
     # files:write: the summary chart (files_upload_v2).
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "channels:history",
+        "channels:read",
         "chat:write",
         "commands",
         "files:write",
+        "groups:history",
+        "groups:read",
         "im:history",
         "im:write",
         "users:read",

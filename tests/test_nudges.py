@@ -4,7 +4,7 @@ half term is 26-30 Oct; Christmas 21 Dec - 1 Jan)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from bot.nudges.due import due_at
 from storage.ladder import save_sheet
 from tests.conftest import LONDON
 from tests.factories import add_staff, held_up_to, person, start_star_project
+from tests.outbox_support import quick_lookups
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -153,3 +154,124 @@ def test_people_slack_has_not_resolved_are_skipped_and_counted_once(deps):
     assert due.skipped_without_slack == 1
     assert all(n.delivery.channel for n in due.nudges)
     assert len([n for n in due.nudges if "cp-closing" in n.delivery.key]) == 5
+
+
+# --- re-checked when sent, and one failure is one failure -------------------------------------
+
+
+def _tick(deps, fake_slack, at: datetime):
+    from bot.runtime.slack_client import make_client
+    from bot.runtime.tick import tick
+
+    return tick(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        client=make_client(deps.settings, paced=True),
+        now=at,
+    )
+
+
+def _outbox(deps):
+    from sqlmodel import select
+
+    from storage.models import OutboxMessage
+
+    with deps.db.read_session() as session:
+        return {m.key: m for m in session.exec(select(OutboxMessage)).all()}
+
+
+def test_a_held_reminder_whose_reason_went_away_is_dropped_when_its_moment_comes(deps, fake_slack):
+    from bot.core.people import set_reminders_muted
+    from storage.models import Staff
+
+    before_hours = _tick(deps, fake_slack, datetime(2026, 9, 1, 7, 0, tzinfo=LONDON))
+    assert (before_hours.queued, before_hours.held) == (7, 7)
+    # 07:30: Bob and Carol fill in their sheets, Amir turns reminders off, Alice leaves.
+    _fill_sheet(deps, 4)
+    _fill_sheet(deps, 5)
+    set_reminders_muted(deps.db, person(deps.db, "UAMIR"), True)
+    with deps.db.session() as session:
+        alice = session.get(Staff, 3)
+        alice.active = False
+        session.add(alice)
+
+    report = _tick(deps, fake_slack, datetime(2026, 9, 1, 8, 0, tzinfo=LONDON))
+
+    assert (report.sent, report.dropped, report.failed) == (2, 5, 0)
+    assert {c.params["channel"] for c in fake_slack.accepted()} == {"UHEAD"}
+    opening, appraisees = sorted(
+        (c.params["text"] for c in fake_slack.accepted()), key=lambda t: "appraisees" in t
+    )
+    assert opening.startswith("The September checkpoint is open: please fill in")
+    assert appraisees == (  # Hannah's list as it is now: Carol has filled hers in
+        "The September checkpoint is open until 15 October 2026. These appraisees "
+        "have not filled in their ladder sheet yet: <@UAMIR>."
+    )
+    rows = _outbox(deps)
+    sheet_done = "the ladder sheet has been filled in, or its window has closed"
+    assert {key: (m.status.value, m.last_error) for key, m in rows.items()} == {
+        "nudge:cp-open:2026-27:sep:1": ("sent", None),
+        "nudge:cp-open:2026-27:sep:2": ("dropped", "reminders muted"),
+        "nudge:cp-open:2026-27:sep:3": ("dropped", "no longer on the roster"),
+        "nudge:cp-open:2026-27:sep:4": ("dropped", sheet_done),
+        "nudge:cp-open:2026-27:sep:5": ("dropped", sheet_done),
+        "nudge:cp-appraisees:2026-27:sep:1:week-2026-08-31": ("sent", None),
+        "nudge:cp-appraisees:2026-27:sep:2:week-2026-08-31": ("dropped", "reminders muted"),
+    }
+    stored = rows["nudge:cp-appraisees:2026-27:sep:1:week-2026-08-31"].payload["text"]
+    assert stored == appraisees  # the outbox keeps what was sent
+
+
+def test_a_retry_that_falls_after_working_hours_waits_for_the_next_morning(deps, fake_slack):
+    quick_lookups(deps.db)
+    _fill_sheet(deps, 1)
+    for staff_id in (2, 3, 4, 5):
+        _fill_sheet(deps, staff_id)
+    add_staff(deps.db, "Dan", slack_user_id="UDAN")
+    fake_slack.add_user("UDAN", "dan@school.example")
+    fake_slack.outage("chat.postMessage", status=503)
+
+    first = _tick(deps, fake_slack, datetime(2026, 9, 1, 16, 59, tzinfo=LONDON))
+    assert (first.queued, first.retrying) == (1, 1)  # Dan's opening DM, retried at 16:59:30
+    fake_slack.end_outage("chat.postMessage")
+    evening = _tick(deps, fake_slack, datetime(2026, 9, 1, 17, 5, tzinfo=LONDON))
+    assert evening.sent == 0 and fake_slack.delivered() == []
+    (row,) = _outbox(deps).values()
+    assert row.next_attempt_at == datetime(2026, 9, 2, 8, 0, tzinfo=LONDON)
+    morning = _tick(deps, fake_slack, datetime(2026, 9, 2, 8, 0, tzinfo=LONDON))
+    assert morning.sent == 1
+    assert [m["text"][:40] for m in fake_slack.delivered("UDAN")] == [
+        "The September checkpoint is open: please"
+    ]
+
+
+def test_a_failing_weekly_summary_stops_no_reminder_and_goes_once_it_can(deps, fake_slack, caplog):
+    from sqlalchemy import text
+
+    from bot.summary.weekly import subscribe
+
+    subscribe(db=deps.db, leader=person(deps.db, "UHEAD"), channel_id="C0STAFF", now=deps.clock())
+    friday = datetime(2026, 10, 2, 15, 5, tzinfo=LONDON)
+    with deps.db.engine.begin() as connection:  # the summary's figures cannot be read
+        connection.execute(text("ALTER TABLE commendation RENAME TO commendation_away"))
+    try:
+        report = _tick(deps, fake_slack, friday)
+    finally:
+        with deps.db.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE commendation_away RENAME TO commendation"))
+
+    # Every reminder due went: the ladder's 7, and 5 "write your objectives" (from 1 October).
+    assert report.sent == report.queued == 12
+    (error,) = report.errors
+    assert error.startswith("weekly summary for C0STAFF: database: ")
+    assert "commendation" in error
+    assert any(
+        "could not queue weekly summary for C0STAFF" in r.getMessage() for r in caplog.records
+    )
+    assert fake_slack.messages_to("C0STAFF") == []
+
+    later = _tick(deps, fake_slack, friday + timedelta(minutes=2))
+    assert (later.queued, later.sent, later.errors) == (1, 1, [])
+    (post,) = fake_slack.messages_to("C0STAFF")
+    assert post["text"].startswith("Appraisal this week: Saltash Primary")

@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
 from bot.cli import main
 from storage.ladder import save_sheet
+from storage.outbox import count_by_status
 from tests.conftest import LONDON
 from tests.factories import held_up_to
+from tests.outbox_support import leases_run_out, quick_lookups
 
 pytestmark = pytest.mark.usefixtures("school")
 
@@ -52,7 +55,7 @@ def test_the_september_window_day_by_day(tick, fake_slack, database):
     # Monday 31 August: a bank holiday, and the window has not opened.
     assert (
         tick("2026-08-31T09:00")
-        == "queued 0, sent 0, held 0, retrying 0, failed 0, skipped 0 (no Slack account)"
+        == "queued 0, sent 0, held 0, retrying 0, failed 0, dropped 0, skipped 0 (no Slack account)"
     )
     # Tuesday 1 September, 07:00: due, but before working hours: queued and held.
     assert tick("2026-09-01T07:00").startswith("queued 7, sent 0, held 7")
@@ -154,13 +157,13 @@ def test_two_tick_processes_at_once_send_each_nudge_once(database, fake_slack):
 def test_a_tick_killed_mid_delivery_loses_and_duplicates_nothing(database, fake_slack):
     import signal
     import time
-    from collections import Counter
 
     from tests.factories import add_staff
 
     for n in range(30):
         person = add_staff(database, f"Teacher{n}", slack_user_id=f"UT{n:03d}")
         fake_slack.add_user(person.slack_user_id, person.email)
+    quick_lookups(database)
     fake_slack.delays["chat.postMessage"] = 0.05  # Slack has the message before the app hears back
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STAFFROOM_"))}
     env.update(
@@ -178,15 +181,112 @@ def test_a_tick_killed_mid_delivery_loses_and_duplicates_nothing(database, fake_
 
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
+    if database.url.startswith("sqlite"):
+        # The killed tick's claim (if it held one) is a lease: nobody touches it for five
+        # minutes; then it is looked for in Slack, and sent only if Slack does not have it.
+        with database.session() as session:
+            left = count_by_status(session=session).get("sending", 0)
+        assert left <= 1
+        assert leases_run_out(database) == left
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0, again.stderr
     per_person = Counter(
-        c.params["channel"]
-        for c in fake_slack.accepted()
-        if c.params["text"].startswith("The September checkpoint is open: please")
+        m["channel"]
+        for m in _delivered(fake_slack)
+        if m["text"].startswith("The September checkpoint is open: please")
     )
     expected = {"UALICE", "UAMIR", "UBOB", "UCAROL", "UHEAD"} | {f"UT{n:03d}" for n in range(30)}
     assert set(per_person) == expected
     assert set(per_person.values()) == {1}  # one opening DM each: none lost, none twice
-    assert len(fake_slack.accepted()) == 35 + 2  # and the two appraisers' lists, once
+    assert len(fake_slack.delivered()) == 35 + 2  # and the two appraisers' lists, once
 
     third = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert third.stdout.startswith("queued 0, sent 0")
+
+
+def _delivered(fake_slack):
+    """Every message Slack holds, with the person whose DM it is in."""
+    return [
+        {**message, "channel": conversation.removeprefix("D")}
+        for conversation, messages in fake_slack.history.items()
+        for message in messages
+    ]
+
+
+def test_503s_for_twenty_minutes_then_recovery_deliver_each_reminder_once(
+    tick, fake_slack, database
+):
+    quick_lookups(database)
+    assert tick("2026-09-01T07:00").startswith("queued 7, sent 0, held 7")
+    # Slack answers 503 from 08:00; the first answers were lost after Slack stored the DMs.
+    fake_slack.outage("chat.postMessage", status=503, stored=True)
+    assert tick("2026-09-01T08:00").startswith("queued 0, sent 0, held 7, retrying 7")
+    fake_slack.outage("chat.postMessage", status=503)
+    for minute in range(2, 21, 2):
+        line = tick(f"2026-09-01T08:{minute:02d}")
+        assert ", failed 0," in line, line
+    assert len(fake_slack.delivered()) == 7  # what the first, lost answers had stored
+    fake_slack.end_outage("chat.postMessage")
+    for minute in range(22, 41, 2):
+        tick(f"2026-09-01T08:{minute:02d}")
+
+    per_person = Counter(m["channel"] for m in _delivered(fake_slack))
+    assert per_person == {"UALICE": 1, "UBOB": 1, "UCAROL": 1, "UAMIR": 2, "UHEAD": 2}
+    with database.session() as session:
+        assert count_by_status(session=session) == {"sent": 7}
+    assert tick("2026-09-01T09:00").startswith("queued 0, sent 0, held 0, retrying 0, failed 0")
+
+
+def test_503s_that_stored_nothing_end_in_one_delivery_each(tick, fake_slack, database):
+    quick_lookups(database)
+    tick("2026-09-01T07:00")
+    fake_slack.outage("chat.postMessage", status=503)
+    for minute in range(0, 21, 2):
+        tick(f"2026-09-01T08:{minute:02d}")
+    assert fake_slack.delivered() == []
+    fake_slack.end_outage("chat.postMessage")
+    for minute in range(22, 41, 2):
+        tick(f"2026-09-01T08:{minute:02d}")
+
+    per_person = Counter(m["channel"] for m in _delivered(fake_slack))
+    assert per_person == {"UALICE": 1, "UBOB": 1, "UCAROL": 1, "UAMIR": 2, "UHEAD": 2}
+
+
+def test_one_tick_at_a_time_in_a_process(deps, fake_slack, caplog):
+    """The interval job and the 08:00 job share the process's tick: never both at once."""
+    import threading
+    import time
+
+    from bot.outbox.queue import Delivery, enqueue
+    from bot.runtime.scheduler import ticker
+    from bot.runtime.slack_client import make_client
+
+    with deps.db.session() as session:
+        enqueue(
+            session=session,
+            now=deps.clock(),
+            deliveries=[
+                Delivery(f"k{n}", f"U{n}", "notice", {"text": "hi", "warning": False})
+                for n in range(3)
+            ],
+        )
+    fake_slack.delays["chat.postMessage"] = 0.3
+    caplog.set_level("INFO", logger="bot.runtime.scheduler")
+    _running, run_tick = ticker(deps, make_client(deps.settings, paced=True))
+    first = threading.Thread(target=run_tick)
+    first.start()
+    while not fake_slack.calls_to("chat.postMessage"):
+        time.sleep(0.01)
+
+    started = time.monotonic()
+    run_tick()  # the 08:00 job, while the interval job is still delivering
+    assert time.monotonic() - started < 0.2
+    first.join()
+
+    assert "tick skipped: the previous tick is still delivering" in caplog.text
+    queued_here = [
+        c.params["channel"]
+        for c in fake_slack.accepted()
+        if c.params["channel"] in ("U0", "U1", "U2")
+    ]
+    assert sorted(queued_here) == ["U0", "U1", "U2"]  # each once (reminders due then went too)

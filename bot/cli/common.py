@@ -28,11 +28,12 @@ def settings_for(mode: Mode) -> Settings:
     return settings
 
 
-def start(mode: Mode) -> tuple[Settings, Framework, Database]:
-    """Settings, framework and the database, created or brought up to date."""
+def start(mode: Mode, *, migrate: bool = True) -> tuple[Settings, Framework, Database]:
+    """Settings, framework and the database, created or brought up to date (unless
+    `migrate` is False: then it must already be up to date)."""
     settings = settings_for(mode)
     framework = load_framework(settings.staffroom_framework)
-    db = _migrated(Database(settings.database), settings.database)
+    db = _migrated(Database(settings.database), settings.database, migrate=migrate)
     return settings, framework, db
 
 
@@ -69,13 +70,17 @@ def _hint(settings: Settings) -> str:
     return "check DATABASE_URL (or run this from the folder with serve's .env)"
 
 
-def _migrated(db: Database, url: str) -> Database:
+def _migrated(db: Database, url: str, *, migrate: bool = True) -> Database:
     try:
-        db.migrate()
+        current = db.migrate() if migrate else db.schema_is_current()
     except Exception as error:  # an unreachable or unusable database: one clear line
         raise StaffroomError(
             f"cannot open the database at {safe_url(url)}: {_reason(error)}"
         ) from None
+    if not current:
+        raise StaffroomError(
+            f"the database at {safe_url(url)} needs upgrading: run `staffroom migrate` first"
+        )
     return db
 
 

@@ -23,10 +23,20 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         epilog=ENVIRONMENT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not upgrade the database schema at start (run `staffroom migrate` first)",
+    )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="answer Slack only: leave reminders and retries to other instances",
+    )
     serve.set_defaults(run=run)
 
 
-def run(_args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from bot.cli import staffroom_version
     from bot.runtime.app import create_app
     from bot.runtime.scheduler import start_scheduler
@@ -34,7 +44,7 @@ def run(_args: argparse.Namespace) -> int:
     from bot.runtime.slack_client import make_client
     from bot.runtime.startup import check_token, log, startup_line
 
-    settings, framework, db = start(Mode.SERVE)
+    settings, framework, db = start(Mode.SERVE, migrate=not args.no_migrate)
     slack = check_token(make_client(settings))
     log.info(
         startup_line(
@@ -48,12 +58,15 @@ def run(_args: argparse.Namespace) -> int:
     warn_about_holidays(framework, datetime.now(framework.zone).date())
     deps = Deps(settings=settings, framework=framework, db=db)
     app = create_app(deps)
-    scheduler = start_scheduler(deps, make_client(settings, paced=True))
+    scheduler = (
+        None if args.no_scheduler else start_scheduler(deps, make_client(settings, paced=True))
+    )
     try:
         if settings.slack_app_token is not None:
             serve_socket_mode(app, settings.slack_app_token.get_secret_value())
         else:
             serve_http(app, db, settings.host, settings.port)
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
     return 0

@@ -18,9 +18,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.core.calendar import SchoolCalendar
+    from bot.runtime.scheduler import delivery_policy
     from bot.runtime.slack_client import make_client
     from bot.runtime.tick import parse_moment, tick
-    from storage.outbox import keys_sent_at
 
     settings, framework, db = open_existing(Mode.TICK)
     now = parse_moment(args.at, framework) if args.at else utc_now()
@@ -30,14 +30,14 @@ def run(args: argparse.Namespace) -> int:
         calendar=SchoolCalendar(framework),
         client=make_client(settings, paced=True),
         now=now,
+        policy=delivery_policy(settings),
     )
     print(
         f"queued {report.queued}, sent {report.sent}, held {report.held}, "
-        f"retrying {report.retrying}, failed {report.failed}, "
+        f"retrying {report.retrying}, failed {report.failed}, dropped {report.dropped}, "
         f"skipped {report.skipped} (no Slack account)"
     )
-    with db.read_session() as session:
-        kinds = Counter(kind_of(key) for key in keys_sent_at(session=session, moment=now))
+    kinds = Counter(kind_of(key) for key in report.sent_keys)
     for kind, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
         print(f"  sent {count:>5}  {KINDS.get(kind, kind)}")
     for error in report.errors:
@@ -52,11 +52,23 @@ KINDS = {
     "nudge:cp-appraisees": "appraisers: appraisees yet to fill in the ladder",
     "nudge:written-due": "written feedback due",
     "nudge:written-overdue": "written feedback overdue",
+    "nudge:verbal-due": "verbal feedback due",
+    "nudge:verbal-overdue": "verbal feedback overdue",
+    "nudge:star-baseline": "STAR baselines to measure",
+    "nudge:star-final": "STAR final measurements to take",
     "nudge:star-evaluation": "STAR evaluations to confirm",
+    "nudge:obj-write": "objectives to write",
+    "nudge:obj-unagreed": "appraisers: objectives to agree",
+    "nudge:obj-review-open": "appraisers: reviews due",
+    "nudge:obj-review-closing": "appraisers: reviews closing",
+    "nudge:praise": "appraisers: appraisees not yet commended this half term",
+    "nudge:holidays": "IT admin: school holidays running out",
     "commend": "commendations",
     "feedback": "feedback",
     "visit": "lesson visits",
     "star": "STAR project messages",
+    "ladder": "ladder sheets",
+    "objectives": "objectives",
     "summary": "weekly summaries",
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlmodel import Session
 
@@ -23,7 +23,17 @@ def no_bots(_slack_id: str) -> bool:
     return False
 
 
-def mention(person: Staff) -> str:
+class Named(Protocol):
+    """Anything that names a person: a roster row, or the scheduler's lighter entry."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def slack_user_id(self) -> str | None: ...
+
+
+def mention(person: Named) -> str:
     """How a message names a person: a Slack mention, or their escaped name."""
     return f"<@{person.slack_user_id}>" if person.slack_user_id else slack_escape(person.name)
 

@@ -71,16 +71,11 @@ def users_list(ws: Workspace, params: dict[str, Any], _base: str) -> Answer:
     """The directory, paged by `limit` and `cursor` (the cursor is the next index). Guests
     marked `in_directory: False` are found only by `users.lookupByEmail`."""
     members = [user for user in ws.users.values() if user.get("in_directory", True)]
-    try:
-        limit = int(params.get("limit") or USERS_LIST_DEFAULT_LIMIT)
-        start = int(params.get("cursor") or 0)
-    except ValueError:
+    page = _page(members, params, default=USERS_LIST_DEFAULT_LIMIT)
+    if page is None:
         return _error("invalid_cursor")
-    limit = max(1, min(limit, USERS_LIST_MAX_LIMIT))
-    page = members[start : start + limit]
-    following = start + limit
-    cursor = str(following) if following < len(members) else ""
-    return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+    found, cursor = page
+    return {"ok": True, "members": found, "response_metadata": {"next_cursor": cursor}}
 
 
 # --- messages ------------------------------------------------------------------
@@ -173,18 +168,67 @@ def conversations_open(ws: Workspace, params: dict[str, Any], _base: str) -> Ans
 
 
 def conversations_history(ws: Workspace, params: dict[str, Any], _base: str) -> Answer:
+    """Newest first, paged by `limit` and `cursor`; `oldest` is exclusive unless
+    `inclusive`, as Slack documents it."""
     channel = str(params.get("channel") or "")
     with ws.lock:
         messages = [m for m in ws.history.get(channel, []) if _top_level(m)]
     oldest = float(params.get("oldest") or 0)
-    messages = [m for m in messages if float(str(m.get("ts", "0"))) >= oldest]
-    limit = int(params.get("limit") or 100)
+    inclusive = _flag(params.get("inclusive"))
+    messages = [
+        m
+        for m in messages
+        if (ts := float(str(m.get("ts", "0")))) > oldest or (inclusive and ts == oldest)
+    ]
     with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
     shown = [
         {k: v for k, v in m.items() if k != "channel" and (with_metadata or k != "metadata")}
-        for m in messages[:limit]
+        for m in messages
     ]
-    return {"ok": True, "messages": shown, "has_more": len(messages) > limit}
+    page = _page(shown, params, default=100)
+    if page is None:
+        return _error("invalid_cursor")
+    found, cursor = page
+    return {
+        "ok": True,
+        "messages": found,
+        "has_more": bool(cursor),
+        "response_metadata": {"next_cursor": cursor},
+    }
+
+
+def conversations_list(ws: Workspace, params: dict[str, Any], _base: str) -> Answer:
+    """The channels the app can see, paged by `limit` and `cursor`."""
+    with ws.lock:
+        listed = [
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "is_channel": True,
+                "is_private": c["id"].startswith("G"),
+                "is_member": bool(c["app_member"]),
+            }
+            for c in ws.channels.values()
+        ]
+    page = _page(sorted(listed, key=lambda c: c["name"]), params, default=100)
+    if page is None:
+        return _error("invalid_cursor")
+    found, cursor = page
+    return {"ok": True, "channels": found, "response_metadata": {"next_cursor": cursor}}
+
+
+def _page(
+    items: list[dict[str, Any]], params: dict[str, Any], *, default: int
+) -> tuple[list[dict[str, Any]], str] | None:
+    """One page of `items` and the cursor of the next ("" at the end); None for a bad cursor."""
+    try:
+        limit = int(params.get("limit") or default)
+        start = int(params.get("cursor") or 0)
+    except ValueError:
+        return None
+    limit = max(1, min(limit, USERS_LIST_MAX_LIMIT))
+    following = start + limit
+    return items[start:following], str(following) if following < len(items) else ""
 
 
 def _top_level(message: dict[str, Any]) -> bool:
@@ -301,6 +345,7 @@ METHODS: dict[str, Method] = {
     "chat.delete": chat_delete,
     "conversations.open": conversations_open,
     "conversations.history": conversations_history,
+    "conversations.list": conversations_list,
     "views.open": views_open,
     "views.push": views_push,
     "views.update": views_update,

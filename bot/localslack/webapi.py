@@ -10,8 +10,11 @@ the record of calls, and the faults a test can script.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,6 +45,12 @@ class Scripted:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    fault: str | None = None  # how the answer goes wrong on the wire (see FakeSlack.fault)
+    delay: float = 0.0
+
+
+# Ways an answer can be lost after Slack has done the work (FakeSlack.fault).
+FAULTS = ("timeout", "reset", "reset_before", "incomplete")
 
 
 class FakeSlack:
@@ -52,11 +61,14 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = self.workspace.users
         self._scripted: dict[str, list[Scripted]] = {}
         self._limits: dict[str, float] = {}  # method -> seconds allowed between calls
-        self._last_allowed: dict[str, float] = {}
+        self._bursts: dict[str, int] = {}  # method -> calls allowed at once after a pause
+        self._due: dict[str, float] = {}  # method -> when the next call is due at the rate
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
         self.limited = 0  # how many calls were answered 429 by the rate limit
         # conversation id -> messages, newest first (what conversations.history reads)
         self.history: dict[str, list[dict[str, Any]]] = self.workspace.history
+        self._faults: dict[str, list[Scripted]] = {}
+        self._outages: dict[str, Scripted] = {}
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
@@ -106,9 +118,59 @@ class FakeSlack:
         queue = self._scripted.setdefault(method, [])
         queue.extend(Scripted(status, body, headers or {}) for _ in range(times))
 
-    def limit_rate(self, method: str, *, interval: float) -> None:
-        """Allow one call to `method` per `interval` seconds; answer 429 beyond it, like Slack."""
+    def add_channel(self, channel_id: str, name: str) -> None:
+        """A channel the app is in: posts to `#name` land in `channel_id`, and
+        conversations.list names it."""
+        self.workspace.add_channel(channel_id, name, members=[])
+
+    def fault(self, method: str, kind: str, *, times: int = 1, delay: float = 2.0) -> None:
+        """The next `times` calls to `method` go wrong on the wire:
+
+        - "timeout": Slack does the work, then answers only after `delay` seconds
+          (longer than the client waits);
+        - "reset": Slack does the work, then the connection is reset unanswered;
+        - "reset_before": the connection is reset before Slack does anything;
+        - "incomplete": Slack does the work, then the answer is cut short
+          (http.client.IncompleteRead in the client).
+        """
+        if kind not in FAULTS:
+            raise ValueError(f"unknown fault {kind!r}; one of {FAULTS}")
+        queue = self._faults.setdefault(method, [])
+        queue.extend(Scripted(200, {}, fault=kind, delay=delay) for _ in range(times))
+
+    def outage(
+        self,
+        method: str,
+        *,
+        status: int = 503,
+        error: str = "service_unavailable",
+        stored: bool = False,
+    ) -> None:
+        """Answer every call to `method` with `status` until `end_outage`; with `stored`,
+        Slack has done the work all the same (a post is in the conversation)."""
+        self._outages[method] = Scripted(
+            status, {"ok": False, "error": error}, fault="stored" if stored else None
+        )
+
+    def end_outage(self, method: str) -> None:
+        self._outages.pop(method, None)
+
+    def delivered(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages Slack holds, oldest first (a DM by the user's id, a channel by its
+        id or name): what people see, however the app's calls went."""
+        with self._changed:
+            if channel is None:
+                held = [m for messages in self.history.values() for m in messages]
+            else:
+                held = list(self.history.get(self._conversation(channel), []))
+        return sorted(held, key=lambda m: float(m["ts"]))
+
+    def limit_rate(self, method: str, *, interval: float, burst: int = 1) -> None:
+        """Allow one call to `method` per `interval` seconds, answering 429 beyond it as
+        Slack does; with `burst`, up to that many calls at once after a pause (Slack allows
+        short bursts), never more than one per `interval` over time."""
         self._limits[method] = interval
+        self._bursts[method] = max(1, burst)
 
     def limit_to_tiers(self, *, speed: float = 1.0) -> None:
         """Enforce Slack's documented rate tiers (TIERS); `speed` > 1 shortens them for tests."""
@@ -140,11 +202,29 @@ class FakeSlack:
         with self._changed:
             if self.keep_calls:
                 self.calls.append(call)
+            outage = self._outages.get(call.method)
+            if outage is not None:
+                if outage.fault == "stored":
+                    self._answer(call)
+                    call.accepted = True
+                self._changed.notify_all()
+                return Scripted(outage.status, outage.body)
+            faults = self._faults.get(call.method)
+            if faults:
+                fault = faults.pop(0)
+                if fault.fault == "reset_before":
+                    return fault
+                answer = self._answer(call)
+                call.accepted = answer.get("ok") is True
+                self._changed.notify_all()
+                return Scripted(200, answer, fault=fault.fault, delay=fault.delay)
             queue = self._scripted.get(call.method)
             scripted = queue.pop(0) if queue else None
             if scripted is None and call.method in self._limits:
                 now = time.monotonic()
-                wait = self._last_allowed.get(call.method, 0.0) + self._limits[call.method] - now
+                interval = self._limits[call.method]
+                due = self._due.get(call.method, 0.0)
+                wait = due - (self._bursts[call.method] - 1) * interval - now
                 if wait > 0:
                     self.limited += 1
                     scripted = Scripted(
@@ -153,7 +233,7 @@ class FakeSlack:
                         {"Retry-After": str(max(1, math.ceil(wait)))},
                     )
                 else:
-                    self._last_allowed[call.method] = now
+                    self._due[call.method] = max(due, now) + interval
             self._changed.notify_all()
         if scripted is not None:
             return scripted
@@ -180,6 +260,10 @@ class FakeSlack:
             methods.upload(self.workspace, file_id, call.params["bytes"])
             return {"ok": True}
         return methods.answer(self.workspace, call.method, call.params, self.base_url)
+
+    def _conversation(self, channel: str) -> str:
+        """Where a message to `channel` lands: a person's DM, or a channel by its id."""
+        return self.workspace.resolve_channel(channel) or channel
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -219,18 +303,45 @@ class FakeSlack:
                 if method == "response_url":
                     call.target = url.path.removeprefix("/response/")
                 answer = fake._record(call)
-                call.accepted = answer.status == 200 and answer.body.get("ok") is True
+                call.accepted = call.accepted or (
+                    answer.status == 200 and answer.body.get("ok") is True
+                )
                 call.answer = answer.body
+                if answer.fault in ("reset", "reset_before"):
+                    self._reset()
+                    return
                 if method in fake.delays:
                     time.sleep(fake.delays[method])
+                if answer.fault == "timeout":
+                    time.sleep(answer.delay)
                 body = json.dumps(answer.body).encode()
-                self.send_response(answer.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", "application/json")
+                    extra = 100 if answer.fault == "incomplete" else 0
+                    self.send_header("Content-Length", str(len(body) + extra))
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                    if answer.fault == "incomplete":  # the rest never comes: the socket closes
+                        self.wfile.flush()
+                        self.close_connection = True
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:  # the client gave up waiting
+                    self.close_connection = True
+
+            def _reset(self) -> None:
+                """Drop the connection with a TCP reset, answering nothing (more)."""
+                self.close_connection = True
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+
+            def finish(self) -> None:
+                with contextlib.suppress(OSError, ValueError):  # reset on purpose
+                    super().finish()
 
             do_GET = _handle
             do_POST = _handle

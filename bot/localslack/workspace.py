@@ -84,6 +84,7 @@ class Workspace:
         self.changes: list[Change] = []
         self._seq = itertools.count(1)
         self._ids = itertools.count(1)
+        self._last_ts = 0.0
 
     # --- reading and waiting -------------------------------------------------
     @contextmanager
@@ -195,7 +196,11 @@ class Workspace:
 
     # --- ids ---------------------------------------------------------------
     def new_ts(self) -> str:
-        return f"{int(self.clock())}.{next(self._ids):06d}"
+        """A message ts as Slack makes them: the time it was stored, to the microsecond,
+        unique in the workspace (the outbox looks for its posts by time)."""
+        with self.lock:
+            self._last_ts = max(self.clock(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):06d}"

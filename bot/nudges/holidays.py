@@ -19,11 +19,11 @@ from bot.core.calendar import (
 )
 from bot.core.framework import Framework
 from bot.nudges.owed import Owed
-from storage.models import Staff
+from storage.staff import RosterEntry
 
 
 def holiday_nudges(
-    *, framework: Framework, calendar: SchoolCalendar, now: datetime, people: dict[int, Staff]
+    *, framework: Framework, calendar: SchoolCalendar, now: datetime, people: dict[int, RosterEntry]
 ) -> list[Owed]:
     if framework.admin_email is None:
         return []

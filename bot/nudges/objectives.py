@@ -29,8 +29,9 @@ from bot.ladder.windows import Window
 from bot.objectives import rules
 from storage.db import Database
 from storage.home import praise_received_since
-from storage.models import ObjectiveSet, Staff
+from storage.models import ObjectiveSet
 from storage.objectives import objective_sets_of, reviews_in
+from storage.staff import RosterEntry
 
 CLOSING_NOTICE = timedelta(days=7)
 PRAISE_BEFORE_HOLIDAY = 5  # working days before a half-term ends: time left to commend
@@ -42,7 +43,7 @@ class AddNudge(Protocol):
 
     def __call__(
         self,
-        person: Staff | None,
+        person: RosterEntry | None,
         key: str,
         template: str,
         context: dict[str, object],
@@ -66,12 +67,12 @@ def objective_nudges(
     framework: Framework,
     calendar: SchoolCalendar,
     now: datetime,
-    people: Mapping[int, Staff],
+    people: Mapping[int, RosterEntry],
 ) -> None:
     today = calendar.today(now)
     year = AcademicYear.of(today)
     staff = [p for p in people.values() if p.id is not None and p.active]
-    teams: dict[int, list[Staff]] = {}
+    teams: dict[int, list[RosterEntry]] = {}
     for person in staff:
         if person.appraiser_id is not None:
             teams.setdefault(person.appraiser_id, []).append(person)
@@ -102,7 +103,11 @@ def _mid_opens(framework: Framework, year: AcademicYear) -> date:
 
 
 def _unwritten(
-    add: AddNudge, framework: Framework, calendar: SchoolCalendar, state: _Year, staff: list[Staff]
+    add: AddNudge,
+    framework: Framework,
+    calendar: SchoolCalendar,
+    state: _Year,
+    staff: list[RosterEntry],
 ) -> None:
     """From 1 October until the first review, to each person with no objectives yet."""
     start = _first_working_day(calendar, rules.write_reminder_from(state.year))
@@ -125,8 +130,8 @@ def _unagreed(
     framework: Framework,
     calendar: SchoolCalendar,
     state: _Year,
-    teams: dict[int, list[Staff]],
-    people: Mapping[int, Staff],
+    teams: dict[int, list[RosterEntry]],
+    people: Mapping[int, RosterEntry],
 ) -> None:
     """After the September checkpoint closes, until the first review, to each appraiser
     whose appraisees' objectives are not agreed: those written (theirs to agree) and
@@ -159,8 +164,8 @@ def _reviews(
     calendar: SchoolCalendar,
     state: _Year,
     window: Window,
-    teams: dict[int, list[Staff]],
-    people: Mapping[int, Staff],
+    teams: dict[int, list[RosterEntry]],
+    people: Mapping[int, RosterEntry],
 ) -> None:
     """While a review checkpoint is open, to each appraiser with agreed objectives not yet
     reviewed at it: when it opens, and a week before it closes."""
@@ -203,8 +208,8 @@ def _praise(
     framework: Framework,
     calendar: SchoolCalendar,
     state: _Year,
-    teams: dict[int, list[Staff]],
-    people: Mapping[int, Staff],
+    teams: dict[int, list[RosterEntry]],
+    people: Mapping[int, RosterEntry],
 ) -> None:
     """Once a half-term, in its last working week, to each appraiser: the appraisees
     nobody has commended since it began."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.models import Staff
+from storage.staff import RosterEntry
 
 
 @dataclass(frozen=True)
 class Owed:
-    person: Staff
+    person: RosterEntry
     key: str  # the natural key: queued once however many ticks ask
     template: str
     context: dict[str, object]

@@ -17,11 +17,11 @@ from bot.core.people import mention
 from bot.nudges.owed import Owed
 from storage.db import Database
 from storage.feedback import visits_owing_verbal_by
-from storage.models import Staff
+from storage.staff import RosterEntry
 
 
 def verbal_nudges(
-    *, db: Database, calendar: SchoolCalendar, now: datetime, people: dict[int, Staff]
+    *, db: Database, calendar: SchoolCalendar, now: datetime, people: dict[int, RosterEntry]
 ) -> list[Owed]:
     today = calendar.today(now)
     with db.read_session() as session:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from messages import render
-from storage.outbox import add_once
+from storage.outbox import NewMessage, add_new, add_once, existing_keys
 
 CHART = "chart_png_base64"
 CHART_TITLE = "chart_title"
@@ -46,7 +46,7 @@ def enqueue(
             session=session,
             key=d.key,
             channel=d.channel,
-            payload=_payload(d),
+            payload=payload_of(d),
             now=now,
             not_before=not_before,
         )
@@ -54,7 +54,29 @@ def enqueue(
     ]
 
 
-def _payload(delivery: Delivery) -> dict[str, Any]:
+def enqueue_new(
+    *,
+    session: Session,
+    deliveries: Sequence[Delivery],
+    now: datetime,
+    not_before: datetime | None = None,
+) -> int:
+    """Queue those deliveries whose keys are not queued yet; return how many were new.
+
+    Keys already queued are found first, in a few queries, so that a tick which finds
+    nothing new renders nothing and writes nothing."""
+    queued = existing_keys(session=session, keys=[d.key for d in deliveries])
+    new = [d for d in deliveries if d.key not in queued]
+    return add_new(
+        session=session,
+        messages=[NewMessage(d.key, d.channel, payload_of(d)) for d in new],
+        now=now,
+        not_before=not_before,
+    )
+
+
+def payload_of(delivery: Delivery) -> dict[str, Any]:
+    """The message as stored and sent: the rendered template, and its chart if any."""
     payload = render(delivery.template, **delivery.context)
     if delivery.chart is not None:
         payload[CHART] = base64.b64encode(delivery.chart).decode()

@@ -1,79 +1,97 @@
-"""Delivering the outbox: every message the app owes goes through here.
+"""Delivering the outbox: every message the app owes goes through here, exactly once.
 
-A message is queued (rendered, under its natural key) in the same transaction
-as the record it is about, then sent by `deliver`: right away by the request
-that queued it, and again by every scheduler tick for whatever is still due.
-Slack's 429 answers wait for Retry-After; other transient failures back off;
-errors that retrying cannot fix, or a message out of attempts, end `failed`
-with the reason kept.
+A message is queued (rendered, under its natural key) in the same transaction as
+the record it is about, then sent by `deliver`: right away by the request that
+queued it, and by every scheduler tick for whatever is due.
+
+- **Claims are fenced and die with their owner.** Each delivery run claims one row
+  at a time under a token of its own. On PostgreSQL the run also holds an advisory
+  lock on the row, on a connection of its own, which the database releases if the
+  process dies; on SQLite the claim is a lease by the wall clock, renewed before any
+  wait. Every change to a claimed row is conditional on the claim being the run's.
+- **"Maybe sent" is treated as maybe sent.** A timeout, a reset, a 5xx or an
+  interrupted sender leaves the row marked `maybe_sent_at`; before it is posted
+  again, the conversation's history is searched for the outbox key, which every
+  message carries in its metadata. The posting client never retries on its own.
+- **Nothing is given up silently.** Any exception ends in a retry with its reason,
+  with a capped back-off, for `Policy.retry_for` (a day) from the first attempt;
+  only then, or for an error no retry can fix, is the row `failed`, logged once.
+- **Re-checked when sent.** A `Recheck` (given by the tick) says whether a held
+  message is still due at the moment it goes; one that is not is `dropped`.
+- **Paced to Slack's limit**, learned and shared by every process (`Pacer`).
 """
 
 from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+import os
+import socket
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
-from bot.outbox import claimant
-from bot.outbox.pacing import Pacer
+from bot.outbox.outcomes import Failure, classify, describe
+from bot.outbox.pacing import POST, Pacer
 from bot.outbox.queue import CHART, CHART_TITLE
+from bot.outbox.recheck import Drop, Hold, Recheck
+from storage.claims import ClaimLocks, claim_locks
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.outbox import (
+    Claim,
     claim,
-    claimed_rows,
-    due_ids,
+    claims,
+    mark_dropped,
     mark_failed,
     mark_retry,
     mark_sent,
+    next_due_id,
+    release,
+    renew,
+    replace_payload,
     take_over,
 )
+from storage.ratelimit import Slot
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-# A claim older than this (by the tick's clock) is taken over even if its process may be
-# alive on another host; on this host a dead claimant is seen at once (bot.outbox.claimant).
-LEASE = timedelta(minutes=5)
-FIRST_BACKOFF = timedelta(seconds=30)
-MAX_BACKOFF = timedelta(hours=1)
 METADATA_EVENT = "staffroom_outbox"
-RATE_LIMIT_BUDGET = 300.0  # seconds one delivery run may spend waiting out 429s
+HISTORY_PAGE = 200
+LEASE_SAFETY = timedelta(seconds=30)  # a lease shorter than a call plus this is renewed first
 
-# Errors no retry can fix: the message or its destination is wrong.
-PERMANENT_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "msg_too_long",
-        "no_text",
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "user_not_found",
-        "user_disabled",
-        "cannot_dm_bot",
-        "invalid_metadata_format",
-        "invalid_metadata_schema",
-        "metadata_too_large",
-        "too_many_attachments",
-    }
-)
+
+@dataclass(frozen=True)
+class Policy:
+    lease: timedelta = timedelta(minutes=5)  # SQLite: how long a claim holds unless renewed
+    retry_for: timedelta = timedelta(hours=24)  # from the first attempt, before `failed`
+    first_backoff: timedelta = timedelta(seconds=30)
+    max_backoff: timedelta = timedelta(minutes=10)
+    max_wait: float = 60.0  # seconds a run waits for Slack's limit before leaving the rest
+    history_margin: timedelta = timedelta(minutes=2)  # searched before an interrupted attempt
+
+    def backoff(self, attempts: int) -> timedelta:
+        growth: int = 2 ** min(max(attempts - 1, 0), 30)
+        return min(self.first_backoff * growth, self.max_backoff)
 
 
 @dataclass
 class DeliveryReport:
     sent: int = 0
-    recovered: int = 0  # interrupted sends found already delivered
+    recovered: int = 0  # interrupted sends found already in Slack
     retrying: int = 0
     failed: int = 0
+    dropped: int = 0  # no longer due when their moment came
+    deferred: int = 0  # left for later: outside working hours, or Slack's limit
     errors: list[str] = field(default_factory=list)
+    sent_keys: list[str] = field(default_factory=list)  # sent or found sent, in order
 
 
 def deliver(
@@ -82,137 +100,460 @@ def deliver(
     client: WebClient,
     now: datetime,
     only: Sequence[int] | None = None,
-    limit: int = 5000,
+    recheck: Recheck | None = None,
+    policy: Policy | None = None,
     pacer: Pacer | None = None,
-    wait_budget: float = RATE_LIMIT_BUDGET,
 ) -> DeliveryReport:
     """Send what is due at `now` (or only the rows `only` names, if due).
 
-    Slack's 429s are waited out within the run, up to `wait_budget` seconds in all;
-    what is left then stays queued for the next tick.
-    """
-    report = DeliveryReport()
-    pacer = pacer or Pacer()
-    me = claimant.current()
-    if only is None:
-        _recover(db, client, now, me, report, pacer, wait_budget)
-    with db.session() as session:
-        candidates = due_ids(session=session, now=now, limit=limit, only=only)
-    for message_id in candidates:
-        with db.session() as session:
-            message = claim(session=session, message_id=message_id, now=now, claimant=me)
-            if message is None:
-                continue
-            session.expunge(message)
-        _send(db, client, message, now, report, pacer, wait_budget)
-    return report
+    Never raises: a failure to reach the database ends the run, logged, with what is
+    left still owed for the next tick."""
+    run = _Run(db, posting_client(client), now, policy or Policy(), pacer or Pacer(db), recheck)
+    try:
+        run.run(only)
+    except Exception as exc:
+        log.error("delivery run %s stopped: %s", run.token, describe(exc))
+        run.report.errors.append(f"delivery stopped: {describe(exc)}")
+    finally:
+        run.close()
+    return run.report
 
 
-def _recover(
-    db: Database,
-    client: WebClient,
-    now: datetime,
-    me: str,
-    report: DeliveryReport,
-    pacer: Pacer,
-    wait_budget: float,
-) -> None:
-    """Finish what a dead process was sending: sent already (Slack has the message with
-    its key in the metadata) or not, in which case it is sent now."""
-    with db.session() as session:
-        claimed = [(m.id, m.claimed_by, m.claimed_at) for m in claimed_rows(session=session)]
-    for message_id, holder, claimed_at in claimed:
-        assert message_id is not None
-        expired = claimed_at is not None and claimed_at < now - LEASE
-        if holder == me or not (expired or claimant.is_dead(holder)):
-            continue
-        with db.session() as session:
-            message = take_over(
-                session=session, message_id=message_id, previous=holder, claimant=me, now=now
-            )
-            if message is None:
-                continue
-            session.expunge(message)
-        try:
-            delivered_ts = _already_delivered(client, message)
-        except (SlackApiError, OSError) as exc:
-            _retry_or_fail(
-                db, message, f"could not check an interrupted send: {exc}", now, None, report
-            )
-            continue
-        if delivered_ts is None:
-            _send(db, client, message, now, report, pacer, wait_budget)
-            continue
-        with db.session() as session:
-            mark_sent(session=session, message_id=message_id, ts=delivered_ts, now=now)
-        report.recovered += 1
-
-
-def _already_delivered(client: WebClient, message: OutboxMessage) -> str | None:
-    """The ts of the message Slack already has under this outbox key, if any.
-
-    Only direct messages can be checked (their history is readable with im:history);
-    a channel post whose send was interrupted is sent again.
-    """
-    if not message.channel.startswith(("U", "W")):
-        return None
-    opened = client.conversations_open(users=message.channel)
-    history = client.conversations_history(
-        channel=opened["channel"]["id"], include_all_metadata=True, limit=200
+def posting_client(client: WebClient) -> WebClient:
+    """The client without automatic retries: a retried post may be a second message."""
+    if not client.retry_handlers:
+        return client
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=client.headers,
+        logger=client._logger,
+        retry_handlers=[],
     )
-    messages: list[dict[str, Any]] = history.get("messages") or []
-    for posted in messages:
-        payload = (posted.get("metadata") or {}).get("event_payload") or {}
-        if payload.get("key") == message.key:
-            return str(posted.get("ts"))
-    return None
 
 
-def _send(
-    db: Database,
-    client: WebClient,
-    message: OutboxMessage,
-    now: datetime,
-    report: DeliveryReport,
-    pacer: Pacer,
-    wait_budget: float,
-) -> None:
-    assert message.id is not None
-    while True:
-        pacer.wait_turn()
-        try:
-            response = client.chat_postMessage(
-                channel=message.channel,
-                text=message.payload["text"],
-                blocks=message.payload.get("blocks"),
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            if CHART in message.payload:
-                upload_chart(
-                    client,
-                    channel=str(response.get("channel") or message.channel),
-                    thread_ts=response.get("ts"),
-                    png=base64.b64decode(message.payload[CHART]),
-                    title=message.payload.get(CHART_TITLE, ""),
+class _LostClaim(Exception):
+    """Another sender holds the row now: leave it alone."""
+
+
+class _Later(Exception):
+    """Slack's limit is paused beyond what a run waits: leave the row for later."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"waiting {seconds:.0f}s for Slack's rate limit")
+        self.seconds = seconds
+
+
+class _Run:
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient,
+        now: datetime,
+        policy: Policy,
+        pacer: Pacer,
+        recheck: Recheck | None,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.policy = policy
+        self.pacer = pacer
+        self.recheck = recheck
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self.report = DeliveryReport()
+        self._start, self._start_wall = now, pacer.wall()
+        self._locks: ClaimLocks | None = None
+        self._conversations: dict[str, str] = {}
+        self._channel_names: dict[str, str] | None = None
+
+    # --- clocks -----------------------------------------------------------------------------
+    def moment(self) -> datetime:
+        """The delivery's moment: the `now` it was given, moved on by the time it has run."""
+        return self._start + timedelta(seconds=max(0.0, self.pacer.wall() - self._start_wall))
+
+    def wall(self) -> datetime:
+        return datetime.fromtimestamp(self.pacer.wall(), UTC)
+
+    @property
+    def locks(self) -> ClaimLocks:
+        if self._locks is None:
+            self._locks = claim_locks(self.db.engine)
+        return self._locks
+
+    def close(self) -> None:
+        if self._locks is not None:
+            self._locks.close()
+
+    # --- the loop ---------------------------------------------------------------------------
+    def run(self, only: Sequence[int] | None) -> None:
+        if only is None:
+            self.recover()
+        skip: set[int] = set()
+        while True:
+            claimed = self.claim_next(only, skip)
+            if claimed is None:
+                if only is None and self.recover():
+                    continue  # finished what a dead sender held; look again
+                return
+            if claimed == "later":
+                return
+            self.send(*claimed)
+
+    def claim_next(
+        self, only: Sequence[int] | None, skip: set[int]
+    ) -> tuple[OutboxMessage, Slot] | str | None:
+        with self.db.session() as session:
+            while True:
+                message_id = next_due_id(
+                    session=session, now=self.moment(), only=only, exclude=skip
                 )
-        except SlackApiError as exc:
-            if exc.response.status_code == 429:
-                wait = _retry_after(exc.response.headers)
-                if pacer.waited + wait <= wait_budget:
-                    pacer.limited(wait)
+                if message_id is None:
+                    return None
+                if not self.locks.acquire(message_id):
+                    skip.add(message_id)
                     continue
-            _refused(db, message, exc, now, report)
+                wall = self.wall()
+                message = claim(
+                    session=session,
+                    message_id=message_id,
+                    claimant=self.token,
+                    now=self.moment(),
+                    claimed_at=wall,
+                    lease_until=wall + self.policy.lease,
+                )
+                if message is None:
+                    self.locks.release(message_id)
+                    skip.add(message_id)
+                    continue
+                slot = self.pacer.reserve(session)
+                if slot.at - self.pacer.wall() > self.policy.max_wait:
+                    session.rollback()  # nothing claimed: every sender is waiting for Slack
+                    self.locks.release(message_id)
+                    return "later"
+                session.expunge(message)
+                return message, slot
+
+    def recover(self) -> int:
+        """Take over claims whose sender is gone (its lock released, or its lease over) and
+        finish them: found in Slack already, or sent now. Returns how many."""
+        with self.db.read_session() as session:
+            found = claims(session=session)
+        taken = 0
+        for lapsed in found:
+            if lapsed.claimed_by == self.token or not self._gone(lapsed):
+                continue
+            wall = self.wall()
+            with self.db.session() as session:
+                message = take_over(
+                    session=session,
+                    claim=lapsed,
+                    claimant=self.token,
+                    claimed_at=wall,
+                    lease_until=wall + self.policy.lease,
+                )
+                slot = self.pacer.reserve(session) if message is not None else None
+                if message is not None:
+                    session.expunge(message)
+            if message is None or slot is None:
+                self.locks.release(lapsed.message_id)
+                continue
+            taken += 1
+            log.info("outbox %s: taking over from %s", message.key, lapsed.claimed_by)
+            self.send(message, slot)
+        return taken
+
+    def _gone(self, lapsed: Claim) -> bool:
+        if self.locks.held_by_database:
+            return self.locks.acquire(lapsed.message_id)  # free: its holder's connection ended
+        return lapsed.lease_until is None or lapsed.lease_until <= self.wall()
+
+    # --- one message ------------------------------------------------------------------------
+    def send(self, message: OutboxMessage, slot: Slot) -> None:
+        assert message.id is not None
+        try:
+            try:
+                self._send(message, slot)
+            except _Later as later:
+                self._release(message, self.moment() + timedelta(seconds=later.seconds), str(later))
+        except _LostClaim as lost:
+            log.warning("outbox %s: claim lost (%s); left to its new sender", message.key, lost)
+        except Exception as exc:  # recording an outcome failed: the claim lapses, then recovery
+            log.error("outbox %s: could not record the outcome: %s", message.key, describe(exc))
+            self.report.errors.append(f"{message.key}: {describe(exc)}")
+        finally:
+            try:
+                self.locks.release(message.id)
+            except Exception as exc:
+                log.warning("outbox %s: releasing its lock: %s", message.key, describe(exc))
+
+    def _send(self, message: OutboxMessage, slot: Slot) -> None:
+        if slot.at - self.pacer.wall() > self.policy.max_wait:
+            raise _Later(slot.at - self.pacer.wall())
+        try:
+            if message.maybe_sent_at is not None:
+                ts = self._find_in_history(message)
+                if ts is not None:
+                    self._sent(message, ts, recovered=True)
+                    return
+            payload = self._still_due(message)
+            if payload is None:
+                return
+        except (_LostClaim, _Later):
+            raise
+        except Exception as exc:
+            self._retry(message, classify(exc).reason, maybe_sent_at=None)
             return
-        except OSError as exc:  # connection refused, reset, timed out (URLError is an OSError)
-            _retry_or_fail(db, message, f"connection: {exc}", now, None, report)
+        started = self.wall()
+        try:
+            response = self._paced(message, POST, slot, lambda: self._post(message, payload))
+        except (_LostClaim, _Later):
+            raise
+        except Exception as exc:
+            failure = classify(exc)
+            self._failed(message, failure, started if failure.maybe_sent else None)
             return
-        pacer.succeeded()
-        break
-    with db.session() as session:
-        mark_sent(session=session, message_id=message.id, ts=response.get("ts"), now=now)
-    report.sent += 1
+        if CHART in payload:
+            upload_chart(
+                self.client,
+                channel=str(response.get("channel") or message.channel),
+                thread_ts=response.get("ts"),
+                png=base64.b64decode(payload[CHART]),
+                title=payload.get(CHART_TITLE, ""),
+            )
+        try:
+            self._sent(message, response.get("ts"), recovered=False)
+        except _LostClaim:
+            raise
+        except Exception as exc:  # Slack has it: the next attempt will find it there
+            self._retry(message, describe(exc), maybe_sent_at=started)
+
+    def _post(self, message: OutboxMessage, payload: dict[str, Any]) -> SlackResponse:
+        return self.client.chat_postMessage(
+            channel=message.channel,
+            text=payload["text"],
+            blocks=payload.get("blocks"),
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    def _still_due(self, message: OutboxMessage) -> dict[str, Any] | None:
+        """The payload to send, or None when the re-check dropped or held the message."""
+        if self.recheck is None:
+            return message.payload
+        verdict = self.recheck(message, self.moment())
+        if isinstance(verdict, Drop):
+            self._finish(mark_dropped, message, reason=verdict.reason)
+            self.report.dropped += 1
+            log.info("outbox %s dropped: %s", message.key, verdict.reason)
+            return None
+        if isinstance(verdict, Hold):
+            self._release(message, verdict.until, verdict.reason)
+            return None
+        if verdict.payload is None or verdict.payload == message.payload:
+            return message.payload
+        self._finish(replace_payload, message, payload=verdict.payload)
+        return verdict.payload
+
+    # --- calls to Slack, paced --------------------------------------------------------------
+    def _paced(
+        self,
+        message: OutboxMessage,
+        method: str,
+        slot: Slot | None,
+        call: Callable[[], SlackResponse],
+    ) -> SlackResponse:
+        """Make `call` at a moment reserved for `method`, waiting out Slack's 429s."""
+        while True:
+            if slot is None:
+                with self.db.session() as session:
+                    slot = self.pacer.reserve(session, method)
+            self._wait(message, slot, method)
+            try:
+                response = call()
+            except SlackApiError as exc:
+                failure = classify(exc)
+                if failure.retry_after is None:
+                    raise
+                self.pacer.refused(slot, failure.retry_after, method)
+                slot = None
+                continue
+            self.pacer.succeeded(slot, method)
+            return response
+
+    def _wait(self, message: OutboxMessage, slot: Slot, method: str) -> None:
+        """Wait for the slot, holding on to the claim: a lease is renewed first if it could
+        run out before the call is answered; a lock must still be held."""
+        assert message.id is not None
+        delay = slot.at - self.pacer.wall()
+        if delay > self.policy.max_wait:
+            raise _Later(delay)
+        if not self.locks.held_by_database:
+            needed = self.wall() + timedelta(seconds=max(delay, 0) + float(self.client.timeout))
+            if message.lease_until is None or message.lease_until < needed + LEASE_SAFETY:
+                until = needed + self.policy.lease
+                with self.db.session() as session:
+                    if not renew(
+                        session=session,
+                        message_id=message.id,
+                        claimant=self.token,
+                        lease_until=until,
+                    ):
+                        raise _LostClaim("its lease ran out")
+                message.lease_until = until
+        self.pacer.wait(slot, method)
+        if self.locks.held_by_database:
+            try:
+                held = self.locks.holds(message.id)
+            except Exception as exc:
+                raise _LostClaim(describe(exc)) from exc
+            if not held:
+                raise _LostClaim("its lock is gone")
+
+    # --- looking in Slack for a message that may have been sent -----------------------------
+    def _find_in_history(self, message: OutboxMessage) -> str | None:
+        """The ts of the message Slack has under this outbox key, posted since the first
+        interrupted attempt, if any."""
+        assert message.maybe_sent_at is not None
+        channel = self._conversation(message)
+        oldest = (message.maybe_sent_at - self.policy.history_margin).timestamp()
+        cursor: str | None = None
+        while True:
+            arguments: dict[str, Any] = {
+                "channel": channel,
+                "oldest": f"{oldest:.6f}",
+                "include_all_metadata": True,
+                "limit": HISTORY_PAGE,
+            }
+            if cursor:
+                arguments["cursor"] = cursor
+            page = self._paced(
+                message,
+                "conversations.history",
+                None,
+                partial(self.client.conversations_history, **arguments),
+            )
+            for posted in page.get("messages") or []:
+                metadata = posted.get("metadata") or {}
+                if (
+                    metadata.get("event_type") == METADATA_EVENT
+                    and (metadata.get("event_payload") or {}).get("key") == message.key
+                ):
+                    return str(posted.get("ts"))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+
+    def _conversation(self, message: OutboxMessage) -> str:
+        """The id of the conversation a message to `message.channel` lands in."""
+        channel = message.channel
+        if channel in self._conversations:
+            return self._conversations[channel]
+        if channel.startswith(("U", "W")):  # a person: their DM with the app
+            opened = self._paced(
+                message,
+                "conversations.open",
+                None,
+                lambda: self.client.conversations_open(users=channel),
+            )
+            found = str(opened["channel"]["id"])
+        elif channel.startswith("#"):
+            found = self._channel_named(message, channel.removeprefix("#"))
+        else:
+            found = channel
+        self._conversations[channel] = found
+        return found
+
+    def _channel_named(self, message: OutboxMessage, name: str) -> str:
+        if self._channel_names is None:
+            names: dict[str, str] = {}
+            cursor: str | None = None
+            while True:
+                arguments: dict[str, Any] = {
+                    "types": "public_channel,private_channel",
+                    "exclude_archived": True,
+                    "limit": 1000,
+                }
+                if cursor:
+                    arguments["cursor"] = cursor
+                page = self._paced(
+                    message,
+                    "conversations.list",
+                    None,
+                    partial(self.client.conversations_list, **arguments),
+                )
+                for channel in page.get("channels") or []:
+                    names[str(channel.get("name"))] = str(channel.get("id"))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+            self._channel_names = names
+        if name not in self._channel_names:
+            raise LookupError(f"no channel #{name} to look in")
+        return self._channel_names[name]
+
+    # --- outcomes, each conditional on the claim --------------------------------------------
+    def _finish(self, change: Callable[..., bool], message: OutboxMessage, **values: Any) -> None:
+        assert message.id is not None
+        with self.db.session() as session:
+            done = change(session=session, message_id=message.id, claimant=self.token, **values)
+        if not done:
+            raise _LostClaim("the row changed hands")
+
+    def _sent(self, message: OutboxMessage, ts: str | None, *, recovered: bool) -> None:
+        self._finish(mark_sent, message, ts=ts, now=self.moment())
+        self.report.sent_keys.append(message.key)
+        if recovered:
+            self.report.recovered += 1
+            log.info("outbox %s: found in Slack already (ts %s)", message.key, ts)
+        else:
+            self.report.sent += 1
+
+    def _failed(
+        self, message: OutboxMessage, failure: Failure, maybe_sent_at: datetime | None
+    ) -> None:
+        if failure.permanent:
+            self._fail(message, failure.reason)
+        else:
+            self._retry(message, failure.reason, maybe_sent_at=maybe_sent_at)
+
+    def _retry(
+        self, message: OutboxMessage, reason: str, *, maybe_sent_at: datetime | None
+    ) -> None:
+        moment = self.moment()
+        first = message.first_attempt_at or moment
+        if moment >= first + self.policy.retry_for:
+            hours = self.policy.retry_for / timedelta(hours=1)
+            self._fail(
+                message,
+                f"{reason} (gave up after {hours:g} h and {message.attempts} attempts)",
+            )
+            return
+        at = moment + self.policy.backoff(message.attempts)
+        self._finish(mark_retry, message, error=reason, at=at, maybe_sent_at=maybe_sent_at)
+        self.report.retrying += 1
+        if message.attempts <= 1:
+            log.warning(
+                "outbox %s: %s; retrying until %s",
+                message.key,
+                reason,
+                (first + self.policy.retry_for).isoformat(timespec="seconds"),
+            )
+        else:
+            log.info("outbox %s: %s (attempt %d)", message.key, reason, message.attempts)
+
+    def _fail(self, message: OutboxMessage, reason: str) -> None:
+        self._finish(mark_failed, message, error=reason)
+        log.error("outbox %s failed: %s", message.key, reason)
+        self.report.failed += 1
+        self.report.errors.append(f"{message.key}: {reason}")
+
+    def _release(self, message: OutboxMessage, at: datetime, reason: str) -> None:
+        self._finish(release, message, at=at, reason=reason)
+        self.report.deferred += 1
 
 
 def upload_chart(
@@ -227,62 +568,7 @@ def upload_chart(
             title=title,
             thread_ts=thread_ts,
         )
-    except (SlackApiError, SlackRequestError, OSError) as exc:
-        log.warning("chart upload to %s failed: %s", channel, exc)
+    except Exception as exc:  # best effort, whatever went wrong
+        log.warning("chart upload to %s failed: %s", channel, classify(exc).reason)
         return False
     return True
-
-
-def _refused(
-    db: Database, message: OutboxMessage, exc: SlackApiError, now: datetime, report: DeliveryReport
-) -> None:
-    error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
-    if exc.response.status_code == 429:
-        wait = _retry_after(exc.response.headers)
-        _retry_or_fail(db, message, f"ratelimited (retry after {wait}s)", now, wait, report)
-    elif error in PERMANENT_ERRORS:
-        _fail(db, message, error, report)
-    else:
-        _retry_or_fail(db, message, error, now, None, report)
-
-
-def _retry_or_fail(
-    db: Database,
-    message: OutboxMessage,
-    error: str,
-    now: datetime,
-    wait_seconds: int | None,
-    report: DeliveryReport,
-) -> None:
-    assert message.id is not None
-    if message.attempts >= MAX_ATTEMPTS:
-        _fail(db, message, f"{error} (gave up after {message.attempts} attempts)", report)
-        return
-    if wait_seconds is None:
-        backoff = min(FIRST_BACKOFF * 2 ** (message.attempts - 1), MAX_BACKOFF)
-    else:
-        backoff = timedelta(seconds=wait_seconds)
-    with db.session() as session:
-        mark_retry(session=session, message_id=message.id, error=error, at=now + backoff)
-    log.warning("outbox %s: %s; retrying at %s", message.key, error, now + backoff)
-    report.retrying += 1
-
-
-def _fail(db: Database, message: OutboxMessage, error: str, report: DeliveryReport) -> None:
-    assert message.id is not None
-    with db.session() as session:
-        mark_failed(session=session, message_id=message.id, error=error)
-    log.error("outbox %s failed: %s", message.key, error)
-    report.failed += 1
-    report.errors.append(f"{message.key}: {error}")
-
-
-def _retry_after(headers: Any) -> int:
-    for name, value in dict(headers or {}).items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            try:
-                return max(1, int(raw))
-            except (TypeError, ValueError):
-                break
-    return 30

@@ -30,7 +30,8 @@ environment (also read from a .env file in the current folder; the environment w
   DATABASE_URL          sqlite:///PATH or postgresql://USER:PASSWORD@HOST/DB
                         (default: staffroom.db in STAFFROOM_DATA_DIR)
   STAFFROOM_DATA_DIR    folder of the default SQLite database (default: a per-user data folder)
-  STAFFROOM_FRAMEWORK   the trust's framework YAML file (default: the built-in SMART framework)
+  STAFFROOM_FRAMEWORK   the trust's framework: smart, share, or a YAML file (default: smart)
+  STAFFROOM_RETRY_HOURS hours the outbox retries a message before marking it failed (default 24)
   HOST, PORT            address and port to listen on (default 127.0.0.1 and 3000)
   LOG_FORMAT            text (default) or json: one JSON object per line
 """
@@ -86,6 +87,10 @@ class Settings(BaseSettings):
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
+
+    # How long the outbox keeps retrying a message Slack has not taken before it is
+    # `failed` (from its first attempt); `staffroom outbox --retry-failed` starts again.
+    staffroom_retry_hours: float = Field(default=24, gt=0, le=24 * 30)
 
     @property
     def socket_mode(self) -> bool:

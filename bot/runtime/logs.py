@@ -77,3 +77,6 @@ def configure_logging(log_format: Literal["text", "json"], *, level: int = loggi
     logging.getLogger("slack_sdk").setLevel(
         logging.NOTSET if level <= logging.INFO else logging.CRITICAL
     )
+    # The executor logs every run of every job ("Running job", "executed successfully"),
+    # each two minutes; the tick logs what it did, and the executor's errors still show.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)

@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 from types import FrameType
+from typing import Any
 
 import uvicorn
 from slack_bolt import App
@@ -63,6 +64,9 @@ def serve_http(app: App, db: Database, host: str, port: int) -> None:
     uvicorn.run(create_asgi_app(app, db), host=host, port=port, log_config=None)
 
 
+CLOSE_WAIT = 5.0  # seconds to wait for the Socket Mode connection to close
+
+
 def serve_socket_mode(app: App, app_token: str) -> None:
     """Connect to Slack over a WebSocket and serve until Ctrl-C or SIGTERM."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -95,4 +99,18 @@ def serve_socket_mode(app: App, app_token: str) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
         log.info("disconnecting from Slack")
-        handler.close()  # type: ignore[no-untyped-call]
+        _close_within(handler, CLOSE_WAIT)
+
+
+def _close_within(handler: Any, seconds: float) -> None:
+    """Close the Socket Mode connection, waiting at most `seconds`.
+
+    slack_sdk's builtin client can miss a close that comes while its session thread is
+    starting (the thread marks the session live again after `close` marked it ended, then
+    waits forever for it to end). Its threads are daemons, so the process may exit without
+    them; a service asked to stop must stop."""
+    closing = threading.Thread(target=handler.close, daemon=True)
+    closing.start()
+    closing.join(seconds)
+    if closing.is_alive():
+        log.warning("the Socket Mode connection did not close in %.0f s; stopping anyway", seconds)

@@ -20,14 +20,18 @@ def api_base_url(settings: Settings) -> str:
 
 
 def make_client(settings: Settings, *, paced: bool = False) -> WebClient:
-    """A client that retries dropped connections and, unless `paced`, waits out one 429.
+    """A client for Slack's Web API.
 
-    A paced client is for the outbox's bulk delivery, which spaces its calls and
-    waits out Slack's 429s itself (bot.outbox.sender.Pacer).
+    Unless `paced`, it retries a dropped connection once and waits out one 429: for
+    reads and views, which are safe to repeat. A paced client is the outbox's, which
+    posts: it never retries on its own, since a post whose answer was lost may have
+    reached Slack (bot.outbox.sender looks before posting again), and the outbox
+    paces its calls and waits out Slack's 429s itself (bot.outbox.pacing).
     """
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    handlers: list[RetryHandler] = [ConnectionErrorRetryHandler(max_retry_count=1)]
+    handlers: list[RetryHandler] = []
     if not paced:
+        handlers.append(ConnectionErrorRetryHandler(max_retry_count=1))
         handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     return WebClient(
         token=bot_token,
