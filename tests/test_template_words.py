@@ -9,25 +9,50 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
-from bot.core.framework import Framework, load_framework
+from bot.commend.give import MAX_MESSAGE
+from bot.commend.received import PraiseSummary, ReceivedPraise
+from bot.core.calendar import AcademicYear, SchoolCalendar
+from bot.core.framework import LADDER_LEVELS, Framework, load_framework
+from bot.core.people import mention
 from bot.feedback.form import standard_groups
 from bot.feedback.records import FeedbackRecord, StandardView
+from bot.home.dashboard import FEEDBACK_SHOWN as HOME_FEEDBACK_SHOWN
+from bot.home.dashboard import OWED_SHOWN, PRAISE_SHOWN, Home, Owed, OwedKind
+from bot.home.facts import Facts, Moment, Overdue
+from bot.home.followup import SCHOOLS_PAGE, FollowUp, lists_for
 from bot.home.pending import Pending, VisitOwed
-from bot.ladder.grid import Grid, GridRow, beyond_the_sheet, statements
+from bot.home.record import FEEDBACK_SHOWN as RECORD_FEEDBACK_SHOWN
+from bot.home.record import VISITS_SHOWN, Record, VisitLine
+from bot.home.team import TEAM_PAGE, Team
+from bot.ladder.grid import Grid, GridRow, beyond_the_sheet, level_names, statements
 from bot.ladder.rules import Sheet
 from bot.ladder.sheets import preview
+from bot.ladder.windows import checkpoint_windows
+from bot.nudges.objectives import SHOWN
+from bot.objectives import rules as objective_rules
+from bot.objectives.training import MAX_LEARNED, MAX_TITLE, views_of
+from bot.objectives.view import ObjectivesView, StarLink, shape
 from bot.star.rules import kpi_change
 from bot.star.view import MeasurementView, NoteView, Status
 from bot.summary.figures import PublicPraise
 from bot.summary.post import Figure, SchoolView, prepare
 from messages import render, slack_escape
 from messages.limits import message_problems, view_problems
+from storage.models import (
+    LeaderScope,
+    LeadershipTraining,
+    Objective,
+    ObjectiveReview,
+    ObjectiveSet,
+    Role,
+    Staff,
+)
 
 TEMPLATES_DIR = Path(render.__code__.co_filename).parent / "templates"
 TEMPLATES = sorted(p.name.removesuffix(".json.j2") for p in TEMPLATES_DIR.glob("*.json.j2"))
@@ -130,6 +155,279 @@ def _status(framework: Framework) -> Status:
     )
 
 
+YEAR = AcademicYear.of(NOW.date())
+SCHOOL = "St Mary and St Peter's Church of England Voluntary Aided Primary School and Nursery"
+GRADE = "UPS3 (Upper Pay Scale) with TLR 2b"
+OBJECTIVE_STATES = ("none", "written", "talk", "agreed", "reviewed")
+
+
+def _typed(framework: Framework, limit: int) -> str:
+    """The most someone may type (`limit` characters), in the trust's own words: its goals'
+    objectives over and over, ending at a whole word, so that wherever a template shortens
+    it the last word shown is one the check knows."""
+    sentences = [o for goal in framework.goals for o in goal.objectives] or [framework.trust]
+    text = "; ".join(sentences)
+    while len(text) <= limit:
+        text += "; " + "; ".join(sentences)
+    return text[: limit + 1].rsplit(" ", 1)[0].rstrip(";")
+
+
+def _staff(
+    number: int,
+    name: str = "Alexandra Montgomery-Fotheringham",
+    *,
+    school: str = SCHOOL,
+    standards: str | None = None,
+    appraiser_id: int | None = None,
+    leader: LeaderScope | None = None,
+) -> Staff:
+    return Staff(
+        id=number,
+        email=f"staff{number}@example.org",
+        name=name,
+        school=school,
+        role=Role.TEACHER,
+        grade=GRADE,
+        appraiser_id=appraiser_id,
+        leader=leader,
+        slack_user_id=f"U{number:010d}",
+        standards=standards,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+APPRAISER = _staff(2, leader=LeaderScope.TRUST)
+
+
+def _mentions(count: int, start: int = 1000) -> list[str]:
+    return [mention(_staff(start + n)) for n in range(count)]
+
+
+def _in_last_review(framework: Framework) -> datetime:
+    """A moment in the year's last review window: every review checkpoint has opened."""
+    window = objective_rules.review_windows(framework, YEAR)[-1]
+    return datetime.combine(window.opens, time(10), framework.zone)
+
+
+def _objectives(framework: Framework, set_key: str, state: str, now: datetime) -> ObjectivesView:
+    """A person's objectives as the app shapes them from stored rows (bot.objectives.view.
+    shape), at their longest: 1,500 characters each, the 4 standards of their set with the
+    longest names, the highest target (none in a trust without a ladder), a 1,500-character
+    comment to talk about them and, once reviewed, a status and a 1,500-character comment at
+    every review checkpoint. `state`: one of OBJECTIVE_STATES."""
+    person = _staff(1, standards=set_key, appraiser_id=APPRAISER.id)
+    standard_set = framework.standard_sets[set_key]
+    longest = _longest(
+        standard_set.standards, key=lambda s: len(s.name), n=objective_rules.MAX_STANDARDS
+    )
+    agreed = state in ("agreed", "reviewed")
+    found: ObjectiveSet | None = None
+    objectives: list[Objective] = []
+    reviews: list[ObjectiveReview] = []
+    if state != "none":
+        found = ObjectiveSet(
+            id=1,
+            staff_id=1,
+            academic_year=YEAR.label,
+            version=3,
+            target_level=LADDER_LEVELS if framework.has_ladder else None,
+            agreed_at=datetime(2026, 9, 25, 10, tzinfo=UTC) if agreed else None,
+            agreed_by=APPRAISER.id if agreed else None,
+            talk_comment=_typed(framework, objective_rules.MAX_COMMENT) if state == "talk" else "",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        objectives = [
+            Objective(
+                set_id=1,
+                number=number,
+                text=_typed(framework, objective_rules.MAX_TEXT),
+                standards=[s.code for s in longest] if number == objective_rules.MAIN_ROLE else [],
+            )
+            for number in objective_rules.NUMBERS
+        ]
+    if state == "reviewed":
+        reviews = [
+            ObjectiveReview(
+                set_id=1,
+                number=number,
+                checkpoint=checkpoint.key,
+                status=max(
+                    objective_rules.statuses_at(framework, checkpoint.key), key=lambda s: len(s)
+                ),
+                comment=_typed(framework, objective_rules.MAX_COMMENT),
+                reviewed_by=APPRAISER.id,
+                reviewed_at=now,
+            )
+            for checkpoint in objective_rules.review_checkpoints(framework)
+            for number in objective_rules.NUMBERS
+        ]
+    return shape(
+        framework,
+        SchoolCalendar(framework),
+        person,
+        YEAR.label,
+        found,
+        objectives,
+        reviews,
+        {2: APPRAISER},
+        StarLink(1, "Lego club", 6),
+        found.target_level if found else None,
+        now,
+    )
+
+
+def _no_sheets(framework: Framework) -> Grid:
+    """The grid of someone who has filled in no ladder sheet this year (bot.ladder.grid.grid_of
+    with no sheets): what a trust without a ladder always shows."""
+    return Grid(
+        person="<@UUMA>",
+        year=YEAR.label,
+        checkpoints=[
+            (w.key, w.checkpoint.heading, w.checkpoint.name)
+            for w in checkpoint_windows(framework, YEAR)
+        ],
+        rows=[
+            GridRow(
+                level.level, level.name, level.title, {c.key: None for c in framework.checkpoints}
+            )
+            for level in framework.sheet
+        ],
+        reached={},
+        target=None,
+        expected=framework.expected_level(GRADE),
+        band=None,
+        latest=None,
+        next_points=[],
+        other_points=0,
+        beyond=beyond_the_sheet(framework),
+    )
+
+
+def _facts(framework: Framework, count: int, start: int, school: str = SCHOOL) -> list[Facts]:
+    """What the dashboards say about `count` people, everything overdue."""
+    states = ("none", "written", "talk", "agreed")
+    bands = ("red", "new_to_role", "expected", "beyond") if framework.has_ladder else (None,)
+    facts = []
+    for n in range(count):
+        person = _staff(start + n, school=school, appraiser_id=APPRAISER.id)
+        facts.append(
+            Facts(
+                person=person,
+                mention=mention(person),
+                objectives=states[n % len(states)],  # type: ignore[arg-type]
+                objectives_set_id=start + n,
+                reviewed_now=n % 2 == 0,
+                ladder_filled=False,
+                ladder_level=1 if framework.has_ladder else None,
+                expected=4 if framework.has_ladder else None,
+                band=bands[n % len(bands)],  # type: ignore[arg-type]
+                levels_below=3 if framework.has_ladder else 0,
+                star_stage=1 + n % 6 if n % 7 else None,
+                has_baseline=False,
+                visits_term=0,
+                feedback_term=0,
+                praise_half_term=0,
+                written_overdue=12,
+                overdue=list(get_args(Overdue)),
+            )
+        )
+    return facts
+
+
+def _home(framework: Framework, view: ObjectivesView, now: datetime, owed_from: int = 0) -> Home:
+    """An appraiser's and trust leader's Home at its fullest: a page of things owed of every
+    kind (from the `owed_from`th) and more, praise and feedback at their longest, a full page
+    of appraisees and of schools, with more pages."""
+    moment = Moment.at(framework, SchoolCalendar(framework), now)
+    longest_checkpoint = max((c.name for c in framework.checkpoints), key=len)
+    mentioned = ("visit", "agree", "review", "confirm_evaluation")
+    kinds = get_args(OwedKind)
+    owed = [
+        Owed(
+            kind,
+            value="12345",
+            who=longest_checkpoint
+            if kind == "ladder"
+            else ("<@U0000001234>" if kind in mentioned else ""),
+            due=date(2026, 11, 20),
+            overdue=True,
+        )
+        for kind in kinds[owed_from:] + kinds[:owed_from]
+    ]
+    training = [
+        LeadershipTraining(
+            staff_id=1,
+            title=_typed(framework, MAX_TITLE),
+            taken_on=date(2026, 11, 2),
+            learned=_typed(framework, MAX_LEARNED),
+            created_at=NOW,
+        )
+        for _ in range(7)
+    ]
+    longest_review = max((c.name for c in objective_rules.review_checkpoints(framework)), key=len)
+    return Home(
+        person=_staff(1, appraiser_id=APPRAISER.id),
+        objectives=view,
+        star=_status(framework),
+        grid=_grid(framework, "red") or _no_sheets(framework),
+        praise=PraiseSummary(
+            received_count=1234,
+            recent=tuple(
+                ReceivedPraise("<@U0000001234>", _typed(framework, MAX_MESSAGE), NOW)
+                for _ in range(PRAISE_SHOWN)
+            ),
+        ),
+        feedback=[_record(framework)] * HOME_FEEDBACK_SHOWN,
+        training=views_of(training),
+        owed=owed[:OWED_SHOWN],
+        owed_more=len(owed) - OWED_SHOWN,
+        team=Team(
+            rows=_facts(framework, TEAM_PAGE, 100),
+            total=TEAM_PAGE * 3,
+            page=1,
+            pages=3,
+            ladder_checkpoint=longest_checkpoint,
+            review_checkpoint=longest_review,
+        ),
+        follow_up=FollowUp(
+            whole_trust=True,
+            schools=[
+                lists_for(_facts(framework, 40, 1000 + 100 * n, f"{SCHOOL} {n}"), f"{SCHOOL} {n}")
+                for n in range(SCHOOLS_PAGE)
+            ],
+            total_schools=SCHOOLS_PAGE * 3,
+            page=1,
+            pages=3,
+            ladder_checkpoint=longest_checkpoint,
+        ),
+        moment=moment,
+        pages={"team": 1, "schools": 1},
+    )
+
+
+def _record_of(framework: Framework, view: ObjectivesView, appraiser: bool) -> Record:
+    """A person's record as their appraiser (or a leader) opens it, at its fullest (with no
+    ladder sheet filled in while their objectives are not written)."""
+    return Record(
+        staff_id=1,
+        person=view.person,
+        slack_user_id=view.slack_user_id,
+        school=SCHOOL,
+        grade=GRADE,
+        objectives=view,
+        star=_status(framework),
+        grid=(view.written and _grid(framework, "red")) or _no_sheets(framework),
+        feedback=[_record(framework)] * RECORD_FEEDBACK_SHOWN,
+        visits=[
+            VisitLine("<@U0000001234>", date(2026, 11, 2), written=n % 2 == 0)
+            for n in range(VISITS_SHOWN)
+        ],
+        viewer_is_appraiser=appraiser,
+    )
+
+
 def contexts(framework: Framework) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every template with contexts holding the framework's longest texts."""
     values = framework.values
@@ -199,17 +497,6 @@ def contexts(framework: Framework) -> Iterator[tuple[str, dict[str, Any]]]:
                 "max_text": 3000,
             },
         )
-    yield (
-        "home",
-        {
-            "trust": framework.trust,
-            "on_roster": True,
-            "has_ladder": framework.has_ladder,
-            "received_count": 1,
-            "received": [{"author": "<@UA>", "message": "Thanks", "when": "23 November 2026"}],
-            "feedback": [record],
-        },
-    )
     names = {level.level: level.name for level in framework.ladder}
     for band in ("red", "new_to_role", "expected", "beyond", None):
         grid = _grid(framework, band)
@@ -305,7 +592,16 @@ def contexts(framework: Framework) -> Iterator[tuple[str, dict[str, Any]]]:
                 ladder_closes=date(2026, 10, 15) if framework.has_ladder else None,
                 ladder_checkpoint=longest_checkpoint,
                 visits=[VisitOwed("<@UB>", date(2026, 9, 14), date(2026, 9, 21), None, True)],
-                star_needs=["baseline"],
+                star_missing=True,
+                star_needs=["baseline", "final", "evaluation"],
+                evaluations_to_confirm=_mentions(3),
+                objectives_to_write=True,
+                objectives_talk=True,
+                objectives_to_agree=_mentions(30),
+                objectives_to_review=_mentions(30),
+                review_checkpoint=max(
+                    (c.name for c in objective_rules.review_checkpoints(framework)), key=len
+                ),
             ),
             "trust": framework.trust,
             "has_ladder": framework.has_ladder,
@@ -375,6 +671,132 @@ def contexts(framework: Framework) -> Iterator[tuple[str, dict[str, Any]]]:
         },
     )
     yield "visit_logged_reply", {"verbal_due": date(2026, 11, 4), "written_due": date(2026, 11, 11)}
+    yield from _appraisal_contexts(framework)
+
+
+def _appraisal_contexts(framework: Framework) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objectives, the App Home and its record, the report: as bot.objectives, bot.home
+    and handlers.objectives/home/report render them, at their longest."""
+    now = _in_last_review(framework)
+    longest_set = max(
+        framework.standard_sets,
+        key=lambda key: max(len(s.name) for s in framework.standard_sets[key].standards),
+    )
+    views = {state: _objectives(framework, longest_set, state, now) for state in OBJECTIVE_STATES}
+    agree_by = objective_rules.agreement_window(framework, YEAR).closes
+    names = level_names(framework)
+    for set_key, standard_set in framework.standard_sets.items():
+        for state in ("none", "written", "talk"):  # the form, until they are agreed
+            yield (
+                "objectives_modal",
+                {
+                    "view": _objectives(framework, set_key, state, now),
+                    "standards": standard_set,
+                    "level_names": names,
+                    "agree_by": agree_by,
+                },
+            )
+    for state in ("agreed", "reviewed"):
+        yield "objectives_view_modal", {"view": views[state]}
+        yield "objectives_agreed", {"view": views[state]}
+    for number, view in enumerate(views.values()):
+        for appraiser in (True, False):
+            yield "objectives_view", {"view": view, "appraiser": appraiser}
+            yield "record_modal", {"record": _record_of(framework, view, appraiser)}
+        yield (
+            "home",
+            {
+                "trust": framework.trust,
+                "has_ladder": framework.has_ladder,
+                "on_roster": True,
+                "home": _home(framework, view, now, number * OWED_SHOWN % len(get_args(OwedKind))),
+                "level_names": names,
+            },
+        )
+    yield "home", {"trust": framework.trust, "on_roster": False, "has_ladder": framework.has_ladder}
+    for result, state in (
+        (None, "written"),
+        (None, "talk"),
+        ("changed", "written"),
+        ("agreed", "agreed"),
+        ("already", "reviewed"),
+    ):
+        yield "objectives_to_agree", {"view": views[state], "result": result}
+    for has_appraiser in (True, False):
+        view = views["written"]
+        yield (
+            "objectives_saved",
+            {
+                "view": view,
+                "appraiser": None,
+                "standard_names": view.standard_names,
+                "has_appraiser": has_appraiser,
+            },
+        )
+    talk = views["talk"]
+    yield (
+        "objectives_talk",
+        {"view": talk, "appraiser": mention(APPRAISER), "comment": talk.talk_comment},
+    )
+    yield "objectives_talk_modal", {"view": talk, "metadata": '{"set_id": 1}'}
+    for checkpoint in objective_rules.review_checkpoints(framework):
+        for state in ("agreed", "reviewed"):
+            yield (
+                "objectives_review_modal",
+                {
+                    "view": views[state],
+                    "metadata": f'{{"set_id": 1, "checkpoint": "{checkpoint.key}"}}',
+                    "checkpoint": checkpoint.name,
+                    "key": checkpoint.key,
+                    "statuses": tuple(
+                        s.value for s in objective_rules.statuses_at(framework, checkpoint.key)
+                    ),
+                },
+            )
+        yield (
+            "objectives_reviewed",
+            {"view": views["reviewed"], "checkpoint": checkpoint.name, "key": checkpoint.key},
+        )
+    yield "objectives_nudge_write", {"year": YEAR.label, "agree_by": agree_by}
+    yield (
+        "objectives_nudge_unagreed",
+        {
+            "year": YEAR.label,
+            "closed": agree_by,
+            "written": _mentions(SHOWN),
+            "unwritten": _mentions(SHOWN, 2000),
+            "more": 60,
+        },
+    )
+    longest_review = max(
+        objective_rules.review_windows(framework, YEAR), key=lambda w: len(w.checkpoint.name)
+    )
+    for closing in (False, True):
+        yield (
+            "objectives_nudge_review",
+            {
+                "checkpoint": longest_review.checkpoint.name,
+                "closes": longest_review.closes,
+                "closing": closing,
+                "due": [
+                    {"who": mention(p), "name": p.name, "set_id": p.id}
+                    for p in (_staff(3000 + n) for n in range(SHOWN))
+                ],
+                "more": 30,
+            },
+        )
+    holiday = max((h.name for h in framework.school_holidays), key=len, default="the holiday")
+    yield (
+        "objectives_nudge_praise",
+        {"since": date(2026, 11, 2), "holiday": holiday, "unpraised": _mentions(SHOWN), "more": 30},
+    )
+    yield (
+        "home_follow_up_modal",
+        {"school": lists_for(_facts(framework, 600, 5000), SCHOOL)},
+    )
+    yield "home_training_modal", {"today": now.date().isoformat()}
+    yield "report_ready", {"state": "coming"}
+    yield "report_ready", {"state": "here", "name": _staff(1).name, "year": YEAR.label}
 
 
 def framework_texts(framework: Framework) -> list[str]:
@@ -403,6 +825,22 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(value)
 
 
+def _empty(node: Any, where: str = "") -> Iterator[str]:
+    """What slack_sdk lets through and Slack refuses ("must be more than 0 characters", "must
+    provide at least 1 items"): a text object with no text, a list of options or elements
+    with nothing in it."""
+    if isinstance(node, dict):
+        if node.get("type") in ("mrkdwn", "plain_text") and not str(node.get("text", "")).strip():
+            yield f"{where}: empty text"
+        for key, value in node.items():
+            if key in ("options", "initial_options", "option_groups", "elements") and value == []:
+                yield f"{where}.{key}: empty"
+            yield from _empty(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _empty(value, f"{where}[{index}]")
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", html.unescape(text)))
 
@@ -424,6 +862,7 @@ def test_nothing_is_cut_mid_word_and_what_is_shortened_is_shown_whole(trust):
         kind = "view" if output.get("type") in ("modal", "home") else "message"
         problems = view_problems(output) if kind == "view" else message_problems(output)
         assert problems == [], (template, problems)
+        assert list(_empty(output.get("blocks"), "blocks")) == [], template
         strings = list(_strings(output))
         whole = "\n".join(strings)
         for text in strings:
