@@ -22,6 +22,7 @@ from bot.core.errors import GENERAL, Refused
 from handlers.forms import FormSpec, ViewState
 from messages import render
 from messages.refusals import wording
+from messages.render import unescape
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +102,15 @@ class Answerer:
         shown = _input_blocks(self.surface.view)
         errors: dict[str, str] = {}
         unplaced: list[str] = []
-        for name, text in words.items():
+        for name, said in words.items():  # mrkdwn; a field's error is plain text
             block = spec.block_for(name) if spec and name != GENERAL else None
             if block in shown:
-                errors[block] = " ".join(filter(None, [errors.get(block), text]))
+                errors[block] = " ".join(filter(None, [errors.get(block), unescape(said)]))
             else:
-                unplaced.append(text)
+                unplaced.append(said)
         if unplaced and shown:
             first = shown[0]
-            errors[first] = " ".join(filter(None, [*unplaced, errors.get(first)]))
+            errors[first] = " ".join(filter(None, [*map(unescape, unplaced), errors.get(first)]))
         elif unplaced:
             view = render("notice_modal", text=" ".join(unplaced))
             return BoltResponse(status=200, body={"response_action": "update", "view": view})

@@ -22,7 +22,7 @@ from bot.outbox.sender import deliver
 from bot.runtime.deps import Deps
 from handlers.answers import Answerer, Surface
 from handlers.forms import FormSpec, ViewState
-from storage.requests import first_time
+from storage.requests import seen_before
 
 
 def install(app: App, deps: Deps, forms: Mapping[str, FormSpec]) -> None:
@@ -30,8 +30,9 @@ def install(app: App, deps: Deps, forms: Mapping[str, FormSpec]) -> None:
 
     @app.middleware
     def give_context(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
-        # Bolt's own middleware verified the request's signature before this runs:
-        # nothing from a request that fails verification reaches `answer`.
+        # The HTTP edge (bot.runtime.inbound) verified the request's signature and shape
+        # before Bolt saw it (Socket Mode: the socket is Slack's): nothing from a request
+        # that fails verification reaches `answer`.
         context["deps"] = deps
         surface = Surface.of(body)
         context["surface"] = surface
@@ -108,7 +109,7 @@ def after_ack(context: BoltContext, work: Callable[[], object]) -> None:
 
     def run() -> None:
         try:
-            if key is None or _first_time(deps, key):
+            if key is None or not seen_before(deps.db, key, deps.clock()):
                 work()
         except Exception as error:
             answer(error, acked=True)
@@ -141,11 +142,6 @@ def store_after_ack(
             send_soon(deps, client, outcome.outbox_ids)
 
     after_ack(context, store)
-
-
-def _first_time(deps: Deps, key: str) -> bool:
-    with deps.db.session() as session:
-        return first_time(session=session, key=key, now=deps.clock())
 
 
 def send_soon(deps: Deps, client: WebClient, outbox_ids: list[int]) -> None:

@@ -2,7 +2,8 @@
 
 A code `<feature>.<name>` is the macro `<name>` in `templates/refusals/<feature>.j2`,
 called with the problem's data (and what every refusal may mention, such as the
-trust's name).
+trust's name). Words are mrkdwn: what a person typed is escaped (the `quoted` filter),
+so a surface that shows plain text (a form's field errors) unescapes them.
 """
 
 from __future__ import annotations

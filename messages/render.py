@@ -31,6 +31,16 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """mrkdwn text as plain text: the reverse of `slack_escape` (for a plain_text surface)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def quoted(value: object) -> str:
+    """What a person typed, quoted inside a sentence, shown as typed (never a ping or link)."""
+    return slack_escape(repr(value))
+
+
 def chunks(text: str, size: int = SECTION_TEXT_LIMIT) -> list[str]:
     """Split escaped text into pieces of at most `size` characters for section blocks,
     never inside an `&amp;`-style entity or a mention."""
@@ -144,7 +154,7 @@ def environment() -> Environment:
     env.filters["number"] = number
     env.filters["signed"] = signed
     env.filters["rag_strip"] = rag_strip
-    env.filters["quoted"] = repr
+    env.filters["quoted"] = quoted
     env.filters["weekday_name"] = weekday_name
     env.filters["month_name"] = month_name
     return env

@@ -15,8 +15,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine, ExceptionContext, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -143,6 +143,14 @@ def alembic_config() -> Config:
 
 
 def _make_engine(url: str) -> Engine:
+    engine = _engine_for(url)
+    event.listen(engine, "handle_error", _without_row_data)
+    return engine
+
+
+def _engine_for(url: str) -> Engine:
+    # hide_parameters: an error's message never carries the values of its statement
+    # (what people wrote), so no log line can.
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
@@ -150,14 +158,37 @@ def _make_engine(url: str) -> Engine:
             kwargs["poolclass"] = StaticPool
         else:
             create_private_file(path)  # before SQLite creates it readable by everyone
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # Bolt's listener threads, the delivery pool and the scheduler share the pool.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
+    return create_engine(
+        url, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=30
+    )
+
+
+def _without_row_data(context: ExceptionContext) -> BaseException | None:
+    """PostgreSQL's error with its first line only: its DETAIL repeats the row's values
+    ("Failing row contains (…)", "Key (email)=(…) already exists")."""
+    error = context.original_exception
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    if not isinstance(primary, str) or not primary:
+        return None
+    error.args = (primary,)  # the driver's own exception, chained as the cause
+    if context.sqlalchemy_exception is None:
+        return None
+    return DBAPIError.instance(  # the same error, its message made again without DETAIL
+        context.statement,
+        None,
+        error,
+        context.dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        connection_invalidated=context.is_disconnect,
+        dialect=context.dialect,
+    )
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -379,3 +379,32 @@ class SlackRate(SQLModel, table=True):
     ceiling: float | None = Field(default=None)  # the shortest spacing that held for a streak
     next_slot: float = Field(default=0.0)  # no call before this moment
     updated_at: datetime = _utc(nullable=False)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who looked at whose confidential record, and every admin command (bot.admin.audit).
+
+    People are written by email, so the log reads the same after the roster changes;
+    it holds no record text.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(nullable=False, index=True)
+    actor: str = Field(max_length=254)  # a member of staff's email, or the command line's user
+    action: str = Field(max_length=40)
+    subject: str | None = Field(default=None, max_length=254, index=True)  # whose record
+    detail: str = Field(default="", max_length=200)  # counts and options, never record text
+
+
+class PurgedCount(SQLModel, table=True):
+    """How many records of a kind a school had in an academic year that `staffroom purge`
+    has since deleted: the anonymous counts that outlive the retention period."""
+
+    __tablename__ = "purged_count"
+
+    academic_year: str = Field(primary_key=True, max_length=7)
+    school: str = Field(primary_key=True, max_length=200)
+    record: str = Field(primary_key=True, max_length=30)  # commendation, feedback, visit …
+    count: int = Field(default=0)

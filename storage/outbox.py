@@ -23,6 +23,8 @@ from storage.models import OutboxMessage, OutboxStatus
 KEYS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 ROWS_PER_INSERT = 500
 ERROR_LENGTH = 500
+# What a sent message keeps of its text and attachments: nothing (Slack has them).
+SENT_PAYLOAD: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,7 @@ def _fresh(session: Session, message_id: int) -> OutboxMessage | None:
 def mark_sent(
     *, session: Session, message_id: int, claimant: str, ts: str | None, now: datetime
 ) -> bool:
+    """Slack has the message: keep its key, status, time and ts, not its words (SENT_PAYLOAD)."""
     return _finish(
         session,
         message_id,
@@ -246,6 +249,7 @@ def mark_sent(
         slack_ts=ts,
         last_error=None,
         lease_until=None,
+        payload=SENT_PAYLOAD,
     )
 
 
@@ -414,3 +418,12 @@ def delete_messages(*, session: Session, key_prefixes: Sequence[str], channel: s
         return 0
     result = session.execute(delete(OutboxMessage).where(or_(*conditions)))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def messages_to(*, session: Session, channel: str) -> Sequence[OutboxMessage]:
+    """Every message kept for this channel (a person's Slack id), oldest first."""
+    return session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.channel == channel)
+        .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+    ).all()

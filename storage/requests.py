@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
+from storage.db import Database
 from storage.models import HandledRequest
+
+_log = logging.getLogger(__name__)
 
 
 def first_time(*, session: Session, key: str, now: datetime) -> bool:
@@ -26,3 +31,20 @@ def first_time(*, session: Session, key: str, now: datetime) -> bool:
     )
     # RETURNING names the row only when it was inserted (rowcount is not reliable here).
     return session.execute(statement).first() is not None
+
+
+def seen_before(db: Database, key: str, now: datetime) -> bool:
+    """Whether this request was handled already, marking it handled if not.
+
+    When the database will not take the mark (full, read-only, gone for a moment) the
+    answer is "not seen": work that only reads is harmless twice and should still work
+    for a person reading their record; work that writes meets the same refusal and the
+    person is told. Only a request Slack sent twice in that very moment could be done
+    twice.
+    """
+    try:
+        with db.session() as session:
+            return not first_time(session=session, key=key, now=now)
+    except SQLAlchemyError as error:
+        _log.warning("could not mark a request handled (%s); doing it", type(error).__name__)
+        return False

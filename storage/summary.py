@@ -401,3 +401,14 @@ def unsubscribe(*, session: Session, channel_id: str) -> bool:
 
 def subscriptions(*, session: Session) -> list[SummarySubscription]:
     return list(session.exec(select_model(SummarySubscription)).all())
+
+
+def subscriptions_by(*, session: Session, staff_id: int) -> list[SummarySubscription]:
+    """The channels this person subscribed to the weekly summary."""
+    return list(
+        session.exec(
+            select_model(SummarySubscription)
+            .where(SummarySubscription.subscribed_by == staff_id)
+            .order_by(col(SummarySubscription.created_at))
+        ).all()
+    )

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from starlette.testclient import TestClient
 
 from bot.core.framework import Framework, load_framework
+from bot.localslack.client import SlackClient
 from bot.localslack.signer import SIGNING_SECRET, SlackSender, TrackingExecutor
 from bot.localslack.webapi import FakeSlack
 from bot.runtime.app import create_app
@@ -139,7 +140,8 @@ def slack(
     pools: tuple[TrackingExecutor, TrackingExecutor, TrackingExecutor],
 ) -> Iterator[SlackSender]:
     """Slack's side of the conversation: signed requests to the app's real HTTP endpoint."""
-    asgi = create_asgi_app(create_app(deps, listener_executor=pools[0]), deps.db)
+    app = create_app(deps, listener_executor=pools[0])
+    asgi = create_asgi_app(app, deps.db, signing_secret=SIGNING_SECRET)
     with TestClient(asgi, base_url="http://staffroom.test") as http:
         yield SlackSender(http, fake_slack.response_url(), pools)
 
@@ -184,3 +186,18 @@ def school(database: Database, fake_slack: FakeSlack) -> Staffroom:
     fake_slack.add_user("UROBOT", None, name="quizbot", is_bot=True)
     fake_slack.add_user("UVISITOR", "visitor@elsewhere.example", name="visitor")
     return Staffroom(head, appraiser, alice, bob, carol)
+
+
+@pytest.fixture
+def people(slack: SlackSender, fake_slack: FakeSlack) -> SlackClient:
+    """People's Slack clients: type a command, press a button, fill in and submit a form
+    (bot.localslack.client), each request signed and sent to the app; call `slack.drain()`
+    to wait for what the app does after answering."""
+    from handlers import slash_commands
+
+    return SlackClient(
+        fake_slack.workspace,
+        slack,
+        fake_slack.base_url + "/response",
+        commands=slash_commands(),
+    )

@@ -82,3 +82,20 @@ def held_up_to(level_reached: int) -> list[list[bool | None]]:
         [level <= level_reached] * count if level <= max(5, level_reached) else [None] * count
         for level, count in enumerate(SHEET_COUNTS, 1)
     ]
+
+
+def ladder_sheet(
+    *, staff_id: int, academic_year: str, level_reached: int, at: datetime, checkpoint: str = "sep"
+):
+    """A filled ladder sheet: every statement true up to `level_reached` (held_up_to)."""
+    from storage.models import LadderSheet
+
+    return LadderSheet(
+        staff_id=staff_id,
+        academic_year=academic_year,
+        checkpoint=checkpoint,
+        held=held_up_to(level_reached),
+        level_reached=level_reached,
+        created_at=at,
+        updated_at=at,
+    )

@@ -319,6 +319,9 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
         "ladder",
         "objectives",
         "leadership_training",
+        "messages",
+        "summary_subscriptions",
+        "audit",
     ]
     assert record["staff"] == {
         "email": "bob@school.example",
@@ -329,6 +332,11 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
         "appraiser_email": "amir@school.example",
         "slack_user_id": "UBOB",
         "standards": None,
+        "leader": None,
+        "active": True,
+        "reminders_muted": False,
+        "created_at": "2026-09-01T08:00:00+00:00",
+        "updated_at": "2026-09-01T08:00:00+00:00",
     }
     (received,) = record["commendations_received"]
     assert received["from"] == "alice@school.example"
@@ -493,7 +501,10 @@ def test_no_help_text_points_outside_the_repository(capsys):
         assert "PRODUCT" not in out and "§" not in out and "seed" not in out
 
 
-@pytest.mark.parametrize("argv", [["export", "--email", "a@b.uk"], ["tick"], ["backup", "x.db"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["export", "--email", "a@b.uk"], ["tick"], ["backup", "x.db"], ["purge"], ["audit"]],
+)
 def test_commands_that_read_records_never_create_a_database(monkeypatch, tmp_path, capsys, argv):
     """Run from another folder, without serve's settings: say which database is missing."""
     monkeypatch.delenv("DATABASE_URL", raising=False)

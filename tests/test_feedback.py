@@ -179,6 +179,7 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, export):
         "observed_on": "2026-11-23",
         "context": "lesson",
         "context_detail": "Y8 science",
+        "standard_set": "teacher",
         "standards": ["ES1", "QC3"],
         "ratings": {"ES1": "G*"},
         "strengths": "Clear routines",
@@ -358,6 +359,7 @@ def test_visit_over_christmas_gets_its_deadlines(slack, fake_slack, deps, clock,
         "written_due": "2027-01-14",
         "verbal_given_at": None,
         "written_feedback_at": None,
+        "created_at": "2026-12-17T15:00:00+00:00",
     }
 
 

@@ -154,16 +154,34 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
     )
 
     (project,) = export("bob@school.example")["star_projects"]
+    now = "2026-11-23T10:30:00+00:00"  # the tests' clock stands still
     assert project == {
         "academic_year": "2026-27",
         "title": "Homework club",
         "stage": 5,
-        "kpi": {"name": "pupils completing homework", "unit": "%", "higher_is_better": True},
+        "kpi": {
+            "name": "pupils completing homework",
+            "unit": "%",
+            "higher_is_better": True,
+            "method": "Homework handed in on Friday, Y8 maths sets",
+        },
         "measurements": [
-            {"kind": "baseline", "value": 62.0, "measured_on": "2026-11-23"},
-            {"kind": "final", "value": 71.0, "measured_on": "2026-11-23"},
+            {"kind": "baseline", "value": 62.0, "measured_on": "2026-11-23", "recorded_at": now},
+            {"kind": "final", "value": 71.0, "measured_on": "2026-11-23", "recorded_at": now},
         ],
         "evaluated": True,
+        "question": "Will a lunchtime club help?",
+        "beneficiaries": "Y8 pupils",
+        "planned_start": "2026-11-23",
+        "planned_end": "2027-01-29",
+        "notes": [],
+        "learned": "Peer reminders & a <quiet> room work",
+        "would_share": True,
+        "evaluation_submitted_at": now,
+        "evaluated_at": now,
+        "evaluated_by": "amir@school.example",
+        "created_at": now,
+        "updated_at": now,
     }
     slack.click(Ids.NEXT_STAGE, project_id, user_id="UBOB")  # now sharing is open
     slack.drain()

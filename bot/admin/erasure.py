@@ -6,8 +6,10 @@ of every commendation and piece of feedback they wrote or received, and of their
 STAR projects, objectives (with their reviews' comments) and training write-ups, are
 blanked and their project notes deleted; and every message the
 app queued or sent about those records, to them, or naming them, is deleted from
-the outbox. Levels on ladder sheets, visit dates, ratings and measurements stay,
-as anonymous numbers. One transaction: all of it or none.
+the outbox. The audit log then names them by the roster's pseudonym (the erasure's own
+entry keeps the email it was asked for, as proof it was done). Levels on ladder sheets,
+visit dates, ratings and measurements stay, as anonymous numbers. One transaction: all
+of it or none.
 """
 
 from __future__ import annotations
@@ -15,16 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlmodel import Session
+
 from bot.core.errors import StaffroomError
+from storage.audit import rename_person
 from storage.commendations import erase_messages, ids_involving
 from storage.db import Database
 from storage.feedback import erase_feedback_words, visits_involving
+from storage.models import Staff
 from storage.objectives import erase_objectives
 from storage.outbox import delete_messages
 from storage.staff import staff_by_email
 from storage.star import erase_projects
 
 ERASED_NAME = "(erased)"
+ERASED_DOMAIN = "erased.invalid"
 
 
 @dataclass(frozen=True)
@@ -56,18 +63,26 @@ def erase_person(*, db: Database, email: str, now: datetime) -> ErasureReport:
             + [f"ladder:{person.id}:"],
             channel=person.slack_user_id,
         )
-        person.email = f"erased-{person.id}@erased.invalid"
-        person.name = ERASED_NAME
-        person.grade = ""
-        person.slack_user_id = None
-        person.appraiser_id = None
-        person.leader = None
-        person.active = False
-        person.updated_at = now
-        session.add(person)
+        forget(session, person, now)
         return ErasureReport(
             commendations=len(commendation_ids),
             feedback=len(feedback_ids),
             star_projects=len(project_ids),
             outbox_messages=purged,
         )
+
+
+def forget(session: Session, person: Staff, now: datetime) -> None:
+    """The person's own row, anonymised: it stays so that counts still add up. The audit
+    log names them by the same pseudonym."""
+    pseudonym = f"erased-{person.id}@{ERASED_DOMAIN}"
+    rename_person(session=session, email=person.email, to=pseudonym)
+    person.email = pseudonym
+    person.name = ERASED_NAME
+    person.grade = ""
+    person.slack_user_id = None
+    person.appraiser_id = None
+    person.leader = None
+    person.active = False
+    person.updated_at = now
+    session.add(person)

@@ -14,6 +14,7 @@ from bot.core.framework import Framework
 from bot.ladder.grid import sheet_of
 from bot.objectives.rules import LEADERSHIP
 from bot.objectives.view import target_of
+from storage.audit import events
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
 from storage.feedback import (
@@ -29,13 +30,16 @@ from storage.models import (
     Feedback,
     FeedbackStandard,
     LadderSheet,
+    OutboxMessage,
     Staff,
     StarProject,
     Visit,
 )
 from storage.objectives import all_objective_sets, objectives_in, reviews_in, training_of
+from storage.outbox import messages_to
 from storage.staff import staff_by_email, staff_by_ids
-from storage.star import measurements_of, projects_of
+from storage.star import measurements_of, notes_of, projects_of
+from storage.summary import subscriptions_by
 
 
 def export_person(*, db: Database, framework: Framework, email: str) -> model.PersonExport:
@@ -70,7 +74,6 @@ class _Export:
             ids=[v.written_feedback_id for v in self.visits if v.written_feedback_id],
         )
         self.written_at = {fid: f.created_at for fid, f in written.items()}
-        self.people = staff_by_ids(session=session, ids=self._people_named(feedback))
         self.sheets = sheets_of(session=session, staff_id=person.id)
         self.projects = projects_of(session=session, owner_id=person.id)
         self.measurements = measurements_of(
@@ -78,6 +81,8 @@ class _Export:
         )
         self.objectives = objectives_export(session, person)
         self.training = training_export(session, person)
+        self.kept = _Kept(session, person)
+        self.people = staff_by_ids(session=session, ids=self._people_named(feedback))
 
     def _people_named(self, feedback: Iterable[Feedback]) -> list[int]:
         ids = [self.person.appraiser_id or 0]
@@ -85,6 +90,7 @@ class _Export:
         ids += [sid for recipients in self.recipients.values() for sid in recipients]
         ids += [i for f in feedback for i in (f.observer_id, f.observee_id)]
         ids += [i for v in self.visits for i in (v.observer_id, v.observee_id)]
+        ids += [p.evaluated_by for p in self.projects if p.evaluated_by]
         return ids
 
     def email_of(self, staff_id: int | None) -> str | None:
@@ -102,6 +108,7 @@ class _Export:
                 appraiser_email=self.email_of(person.appraiser_id),
                 slack_user_id=person.slack_user_id,
                 standards=person.standards,
+                **_person_details(person),
             ),
             commendations_given=[
                 model.CommendationGiven(to=self.email_of(to), **self._commendation(c))
@@ -127,6 +134,7 @@ class _Export:
             ladder=[self._sheet(s) for s in self.sheets],
             objectives=self.objectives,
             leadership_training=self.training,
+            **self.kept.records(),
         )
 
     def _commendation(self, c: Commendation) -> dict[str, Any]:
@@ -144,6 +152,7 @@ class _Export:
             "observed_on": f.observed_on,
             "context": f.context.value,
             "context_detail": f.context_detail,
+            "standard_set": f.standard_set,
             "standards": [row.code for row in rows],
             "ratings": {row.code: row.rating for row in rows if row.rating},
             "strengths": f.strengths,
@@ -161,6 +170,7 @@ class _Export:
             written_due=v.written_due,
             verbal_given_at=v.verbal_given_at,
             written_feedback_at=self.written_at.get(v.written_feedback_id or 0),
+            created_at=v.created_at,
         )
 
     def _project(self, project: StarProject) -> model.StarProjectRecord:
@@ -172,12 +182,21 @@ class _Export:
                 name=project.kpi_name,
                 unit=project.kpi_unit,
                 higher_is_better=project.higher_is_better,
+                method=project.kpi_method,
             ),
             measurements=[
-                model.Measurement(kind=m.kind.value, value=m.value, measured_on=m.measured_on)
+                model.Measurement(
+                    kind=m.kind.value,
+                    value=m.value,
+                    measured_on=m.measured_on,
+                    recorded_at=m.created_at,
+                )
                 for m in self.measurements[project.id or 0]
             ],
             evaluated=project.evaluated_at is not None,
+            notes=self.kept.notes_of(project),
+            evaluated_by=self.email_of(project.evaluated_by),
+            **_project_details(project),
         )
 
     def _sheet(self, row: LadderSheet) -> model.LadderRecord:
@@ -200,6 +219,8 @@ class _Export:
                 for level in self.framework.sheet
                 for index, text in enumerate(level.statements, 1)
             ],
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )
 
 
@@ -228,6 +249,9 @@ def objectives_export(session: Session, person: Staff) -> list[model.ObjectiveRe
             agreed_at=found.agreed_at,
             agreed_by=emails.get(found.agreed_by or 0),
             talk_comment=found.talk_comment,
+            talk_requested_at=found.talk_requested_at,
+            created_at=found.created_at,
+            updated_at=found.updated_at,
             reviews=[
                 model.ObjectiveReviewRecord(
                     checkpoint=r.checkpoint,
@@ -253,3 +277,88 @@ def training_export(session: Session, person: Staff) -> list[model.LeadershipTra
         )
         for t in training_of(session=session, staff_id=person.id)
     ]
+
+
+def _person_details(person: Staff) -> dict[str, Any]:
+    """The roster's other fields about the person."""
+    return {
+        "leader": person.leader.value if person.leader else None,
+        "active": person.active,
+        "reminders_muted": person.mute_nudges,
+        "created_at": person.created_at,
+        "updated_at": person.updated_at,
+    }
+
+
+def _project_details(project: StarProject) -> dict[str, Any]:
+    """A STAR project's words, plans and evaluation."""
+    return {
+        "question": project.question,
+        "beneficiaries": project.beneficiaries,
+        "planned_start": project.planned_start,
+        "planned_end": project.planned_end,
+        "learned": project.learned,
+        "would_share": project.would_share,
+        "evaluation_submitted_at": project.evaluation_submitted_at,
+        "evaluated_at": project.evaluated_at,
+        "created_at": project.created_at,
+        "updated_at": project.updated_at,
+    }
+
+
+class _Kept:
+    """What else is kept about the person: their STAR notes, the copies of messages to
+    them, the channels they subscribed to the weekly summary, and the audit log's
+    entries by or about them."""
+
+    def __init__(self, session: Session, person: Staff) -> None:
+        assert person.id is not None
+        projects = projects_of(session=session, owner_id=person.id)
+        self.notes = {p.id: notes_of(session=session, project_id=p.id) for p in projects if p.id}
+        self.messages = (
+            messages_to(session=session, channel=person.slack_user_id)
+            if person.slack_user_id
+            else []
+        )
+        self.subscriptions = subscriptions_by(session=session, staff_id=person.id)
+        self.audit = events(session=session, email=person.email)
+
+    def notes_of(self, project: StarProject) -> list[model.StarNoteRecord]:
+        return [
+            model.StarNoteRecord(stage=n.stage, text=n.text, created_at=n.created_at)
+            for n in self.notes.get(project.id or 0, [])
+        ]
+
+    def records(self) -> dict[str, Any]:
+        return {
+            "messages": [_message(m) for m in self.messages],
+            "summary_subscriptions": [
+                model.SubscriptionRecord(
+                    channel_id=s.channel_id, school=s.school, created_at=s.created_at
+                )
+                for s in self.subscriptions
+            ],
+            "audit": [
+                model.AuditRecord(
+                    at=e.at, who=e.actor, action=e.action, whose=e.subject, detail=e.detail
+                )
+                for e in self.audit
+            ],
+        }
+
+
+def _message(message: OutboxMessage) -> model.MessageCopy:
+    payload = message.payload or {}
+    text, blocks = payload.get("text"), payload.get("blocks")
+    return model.MessageCopy(
+        key=message.key,
+        channel=message.channel,
+        status=message.status.value,
+        text=text if isinstance(text, str) else None,
+        blocks=blocks if isinstance(blocks, list) else None,
+        attempts=message.attempts,
+        last_error=message.last_error,
+        created_at=message.created_at,
+        sent_at=message.sent_at,
+        slack_ts=message.slack_ts,
+    )

@@ -29,6 +29,11 @@ class StaffRecord(_Shape):
     appraiser_email: str | None
     slack_user_id: str | None
     standards: str | None  # the roster's choice of standard set, if it overrides grade and role
+    leader: Literal["school", "trust"] | None
+    active: bool
+    reminders_muted: bool
+    created_at: Moment
+    updated_at: Moment
 
 
 class Commendation(_Shape):
@@ -50,6 +55,7 @@ class Feedback(_Shape):
     observed_on: date
     context: str
     context_detail: str
+    standard_set: str
     standards: list[str]
     ratings: dict[str, str]
     strengths: str
@@ -74,18 +80,27 @@ class VisitRecord(_Shape):
     written_due: date
     verbal_given_at: Moment | None
     written_feedback_at: Moment | None
+    created_at: Moment
 
 
 class Kpi(_Shape):
     name: str
     unit: str
     higher_is_better: bool
+    method: str
 
 
 class Measurement(_Shape):
     kind: Literal["baseline", "interim", "final"]
     value: float
     measured_on: date
+    recorded_at: Moment
+
+
+class StarNoteRecord(_Shape):
+    stage: int
+    text: str
+    created_at: Moment
 
 
 class StarProjectRecord(_Shape):
@@ -95,6 +110,18 @@ class StarProjectRecord(_Shape):
     kpi: Kpi
     measurements: list[Measurement]
     evaluated: bool
+    question: str
+    beneficiaries: str
+    planned_start: date
+    planned_end: date
+    notes: list[StarNoteRecord]
+    learned: str
+    would_share: bool | None
+    evaluation_submitted_at: Moment | None
+    evaluated_at: Moment | None
+    evaluated_by: str | None
+    created_at: Moment
+    updated_at: Moment
 
 
 class Statement(_Shape):
@@ -112,6 +139,42 @@ class LadderRecord(_Shape):
     level_reached: int
     expected_level: int | None
     statements: list[Statement]
+    created_at: Moment
+    updated_at: Moment
+
+
+class MessageCopy(_Shape):
+    """A message the app queued for the person, as it keeps it: its text and blocks until
+    Slack has it, then only that it was sent (key, status, times, Slack's ts)."""
+
+    key: str
+    channel: str
+    status: Literal["pending", "sending", "sent", "failed"]
+    text: str | None
+    blocks: list[dict[str, object]] | None
+    attempts: int
+    last_error: str | None
+    created_at: Moment
+    sent_at: Moment | None
+    slack_ts: str | None
+
+
+class SubscriptionRecord(_Shape):
+    """A channel the person subscribed to the weekly summary."""
+
+    channel_id: str
+    school: str | None
+    created_at: Moment
+
+
+class AuditRecord(_Shape):
+    """An audit log entry by or about the person (`staffroom audit`)."""
+
+    at: Moment
+    who: str
+    action: str
+    whose: str | None
+    detail: str
 
 
 class ObjectiveReviewRecord(_Shape):
@@ -133,7 +196,10 @@ class ObjectiveRecord(_Shape):
     agreed_at: Moment | None
     agreed_by: str | None
     talk_comment: str  # the appraiser's "let's talk first", while not agreed
+    talk_requested_at: Moment | None
     reviews: list[ObjectiveReviewRecord]
+    created_at: Moment  # when the year's objectives were first written
+    updated_at: Moment  # and last changed
 
 
 class LeadershipTrainingRecord(_Shape):
@@ -156,6 +222,9 @@ class PersonExport(_Shape):
     ladder: list[LadderRecord]
     objectives: list[ObjectiveRecord]
     leadership_training: list[LeadershipTrainingRecord]
+    messages: list[MessageCopy]
+    summary_subscriptions: list[SubscriptionRecord]
+    audit: list[AuditRecord]
 
     def as_json(self) -> dict[str, object]:
         return self.model_dump(mode="json", by_alias=True)

@@ -10,10 +10,22 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from bot.cli import backup, demo, manifest, outbox, records, roster, schema, serve, tick
+from bot.cli import (
+    audit,
+    backup,
+    demo,
+    manifest,
+    outbox,
+    purge,
+    records,
+    roster,
+    schema,
+    serve,
+    tick,
+)
 from bot.core.errors import RosterError, StaffroomError
 
-COMMANDS = (serve, demo, roster, tick, outbox, records, backup, manifest, schema)
+COMMANDS = (serve, demo, roster, tick, outbox, records, backup, manifest, schema, purge, audit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.admin.audit import admin_command
 from bot.cli.common import existing_database, safe_url, settings_for
 from bot.runtime.config import Mode
+from bot.runtime.deps import utc_now
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +44,7 @@ def run_backup(args: argparse.Namespace) -> int:
     settings = settings_for(Mode.OFFLINE)
     db = existing_database(settings)
     copied = backup(db=db, target=args.file)
+    admin_command(db=db, command="backup", detail=f"{copied.total} records", now=utc_now())
     print(
         f"backed up {safe_url(db.url)} to {args.file}: {copied.rows.get('staff', 0)} staff, "
         f"{copied.total} records in {len(copied.rows)} tables, {copied.size:,} bytes"
@@ -54,6 +57,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
     settings = settings_for(Mode.OFFLINE)
     copied = restore(url=settings.database, source=args.file, replace=args.yes)
+    admin_command(db=existing_database(settings), command="restore", now=utc_now())
     print(
         f"restored {args.file} into {safe_url(settings.database)}: "
         f"{copied.rows.get('staff', 0)} staff, {copied.total} records in {len(copied.rows)} tables"

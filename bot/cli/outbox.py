@@ -11,6 +11,7 @@ import argparse
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.admin.audit import admin_command
 from bot.cli.common import open_existing
 from bot.core.errors import StaffroomError
 from bot.runtime.config import Mode
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
                         f"no outbox message with id {', '.join(map(str, unknown))}"
                     )
             again = redrive(session=session, now=now, ids=args.retry)
+        admin_command(db=db, command="outbox-retry", detail=f"{len(again)} messages", now=now)
         print(f"queued again: {len(again)} message(s){_ids(again)}; the next tick sends them")
         if args.retry:
             left = sorted(set(args.retry) - set(again))

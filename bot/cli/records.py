@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from bot.admin.audit import admin_command
 from bot.cli.common import open_existing
 from bot.core.errors import StaffroomError
 from bot.runtime.config import Mode
@@ -27,6 +28,7 @@ def export_record(args: argparse.Namespace) -> int:
 
     _settings, framework, db = open_existing(Mode.OFFLINE)
     record = export_person(db=db, framework=framework, email=args.email)
+    admin_command(db=db, command="export", whose=record.staff.email, now=utc_now())
     print(json.dumps(record.as_json(), indent=2, ensure_ascii=False))
     return 0
 
@@ -45,6 +47,9 @@ def erase_record(args: argparse.Namespace) -> int:
         if answer.strip().lower() != email:
             raise StaffroomError("not confirmed: nothing was erased")
     report = erase_person(db=db, email=email, now=utc_now())
+    counts = f"{report.commendations} commendations, {report.feedback} feedback, "
+    counts += f"{report.star_projects} STAR projects, {report.outbox_messages} messages"
+    admin_command(db=db, command="erase", whose=email, detail=counts, now=utc_now())
     print(
         f"erased {email}: {report.commendations} commendation(s), {report.feedback} piece(s) "
         f"of feedback and {report.star_projects} STAR project(s) blanked, "

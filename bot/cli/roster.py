@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.admin.audit import admin_command
 from bot.cli.common import existing_database, safe_url, settings_for, start
 from bot.core.errors import StaffroomError
 from bot.runtime.config import Mode
@@ -60,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
     client = make_client(settings, paced=True)  # SlackPeople waits out 429s itself
     check_token(client, unreachable_ok=False)  # a refused token stops before anything is written
     report = apply_roster(db=db, roster=roster, now=utc_now())
+    counts = f"{len(roster.rows)} rows: {report.created} new, {report.updated} updated, "
+    counts += f"{report.deactivated} marked inactive"
+    admin_command(db=db, command="import-staff", detail=counts, now=utc_now())
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(

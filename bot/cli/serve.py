@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
         if settings.slack_app_token is not None:
             serve_socket_mode(app, settings.slack_app_token.get_secret_value())
         else:
-            serve_http(app, db, settings.host, settings.port)
+            assert settings.slack_signing_secret is not None  # required for HTTP (settings.require)
+            secret = settings.slack_signing_secret.get_secret_value()
+            serve_http(app, db, settings.host, settings.port, signing_secret=secret)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

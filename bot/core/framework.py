@@ -235,6 +235,9 @@ class Framework(_Strict):
     # Channel posts show a figure about people's ratings, ladder standing or overdue
     # feedback only for a group at least this large (smaller groups identify people).
     small_group: int = Field(default=5, ge=1)
+    # Records are kept for this many academic years after the one they belong to; then
+    # `staffroom purge` (run daily inside serve) deletes them, keeping anonymous counts.
+    retention_years: int = Field(default=6, ge=1, le=100)
 
     @field_validator("timezone")
     @classmethod

@@ -14,16 +14,21 @@ import re
 import unicodedata
 from datetime import date
 
-# Embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069).
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069); control
+# characters other than tab and line breaks (NUL cannot be stored in PostgreSQL's text),
+# and halves of surrogate pairs, which no text can hold.
+_REMOVED = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
+)
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 
 
 def clean(text: str) -> str:
-    """Typed text without direction overrides; "" when nothing in it would be visible."""
-    text = _DIRECTION_CONTROLS.sub("", text)
+    """Typed text without direction overrides or control characters; "" when nothing in
+    it would be visible."""
+    text = _REMOVED.sub("", text)
     return text if any(_visible(character) for character in text) else ""
 
 

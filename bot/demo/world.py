@@ -163,7 +163,7 @@ class Demo:
         if self._empty():
             self.history = trust.seed(db=self.db, framework=self.framework, calendar=self.calendar)
         app = create_app(self.deps, listener_executor=self.listeners)
-        asgi = create_asgi_app(app, self.db)
+        asgi = create_asgi_app(app, self.db, signing_secret=DEMO_SECRET)
         served: Starlette = asgi
         if self.page:
             from bot.demo.web import create_page

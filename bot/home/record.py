@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.admin import audit
 from bot.core.calendar import SchoolCalendar
 from bot.core.errors import NotAllowed, problem
 from bot.core.framework import Framework
@@ -78,6 +79,7 @@ def record_seen_by(
         ]
         observers = staff_by_ids(session=session, ids=[v.observer_id for v in visits])
     feedback = feedback_about(db=db, framework=framework, viewer=viewer, subject=subject)
+    audit.viewed(db=db, viewer=viewer, subject=subject, record="record", now=now)
     return Record(
         staff_id=subject_id,
         person=mention(subject),

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.admin import audit
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
 from bot.core.framework import LADDER_LEVELS, Framework
@@ -214,7 +215,9 @@ def view(
         if not can_see(viewer, subject):
             raise NotAllowed(problem("ladder.private"))
         year = AcademicYear.of(calendar.today(now)).label
-        return grid_of(session, framework, subject, year)
+        grid = grid_of(session, framework, subject, year)
+    audit.viewed(db=db, viewer=viewer, subject=subject, record="ladder", now=now)
+    return grid
 
 
 def missing(*, db: Database, year: str, checkpoint: str) -> list[Staff]:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot.admin import audit
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
 from bot.core.framework import Framework
@@ -278,7 +279,9 @@ def objectives_seen_by(
         if subject is None:
             raise invalid("person", "people.unknown", slack_id=subject_slack_id)
         shown_to(viewer, subject)
-        return objectives_view(session, framework, calendar, subject, now)
+        shown = objectives_view(session, framework, calendar, subject, now)
+    audit.viewed(db=db, viewer=viewer, subject=subject, record="objectives", now=now)
+    return shown
 
 
 def objectives_of_set(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot.admin import audit
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
 from bot.core.framework import SHEET_LEVELS, Framework
@@ -122,7 +123,9 @@ def report_seen_by(
             if subject is None or not subject.active:
                 raise NotAllowed(problem("report.private"))
         shown_to(viewer, subject)
-        return _report(session, framework, calendar, subject, now)
+        report = _report(session, framework, calendar, subject, now)
+    audit.viewed(db=db, viewer=viewer, subject=subject, record="report", now=now)
+    return report
 
 
 def _named(person: Staff) -> str:

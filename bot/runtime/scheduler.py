@@ -18,6 +18,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
+from bot.admin.purge import SCHEDULED_AT as PURGE_AT
+from bot.admin.purge import scheduled_purge
 from bot.outbox.outcomes import describe, where
 from bot.outbox.sender import Policy
 from bot.runtime.config import Settings
@@ -89,6 +91,14 @@ def start_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
         run_tick,
         CronTrigger(day_of_week="mon-fri", hour=start.hour, minute=start.minute, timezone=zone),
         id="working-hours",
+        **options,
+    )
+    scheduler.add_job(  # retention: daily, at a quiet hour
+        lambda: scheduled_purge(
+            db=deps.db, framework=deps.framework, calendar=deps.calendar, now=deps.clock()
+        ),
+        CronTrigger(hour=PURGE_AT.hour, minute=PURGE_AT.minute, timezone=zone),
+        id="purge",
         **options,
     )
     scheduler.start()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Any
 
 import uvicorn
-from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.core.errors import StaffroomError
-from bot.runtime import metrics
+from bot.runtime import inbound, metrics
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -27,16 +28,29 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def create_asgi_app(app: App, db: Database) -> Starlette:
+def create_asgi_app(app: App, db: Database, *, signing_secret: str) -> Starlette:
     """`POST /slack/events` for Slack, `GET /healthz` for the load balancer, `GET /metrics`.
 
-    Bolt's own Starlette handler dispatches on the event loop, which would
-    serialise requests; dispatching in the thread pool lets them overlap.
+    A request reaches Bolt only once its signature is verified and its body is one
+    Slack sends (bot.runtime.inbound); anything else is answered with a bare status
+    and causes nothing. Bolt's own Starlette handler dispatches on the event loop,
+    which would serialise requests; dispatching in the thread pool lets them overlap.
     """
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        try:
+            body = await _bounded_body(request, inbound.MAX_BODY_BYTES)
+            payload = inbound.verified(
+                secret=signing_secret, body=body, headers=request.headers, now=time.time()
+            )
+        except inbound.Refused as refused:
+            return Response(status_code=refused.status)
+        # Bolt is given the body parsed above, not the raw text: its HTTP-mode parser
+        # drops a slash command whose text contains the word "payload". It takes a
+        # parsed body only in its socket-mode shape, which skips its own signature
+        # check (done above, on the raw bytes).
+        bolt_request = BoltRequest(body=payload, headers=dict(request.headers), mode="socket_mode")
+        bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(_request: Request) -> Response:
@@ -59,9 +73,25 @@ def create_asgi_app(app: App, db: Database) -> Starlette:
     )
 
 
-def serve_http(app: App, db: Database, host: str, port: int) -> None:
+async def _bounded_body(request: Request, limit: int) -> bytes:
+    """The request's body; `Refused(413)` as soon as it is longer than `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise inbound.Refused(413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise inbound.Refused(413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def serve_http(app: App, db: Database, host: str, port: int, *, signing_secret: str) -> None:
     # uvicorn logs through the root logger, so LOG_FORMAT applies to its lines too.
-    uvicorn.run(create_asgi_app(app, db), host=host, port=port, log_config=None)
+    asgi = create_asgi_app(app, db, signing_secret=signing_secret)
+    uvicorn.run(asgi, host=host, port=port, log_config=None)
 
 
 CLOSE_WAIT = 5.0  # seconds to wait for the Socket Mode connection to close
