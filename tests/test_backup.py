@@ -261,3 +261,54 @@ def test_pg_dump_missing_is_named_with_what_to_install(monkeypatch, capsys, tmp_
         "as the README describes\n"
     )
     assert not (tmp_path / "x.backup").exists()
+
+
+def test_a_backup_into_a_folder_that_does_not_exist_is_refused(database, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    assert main(["backup", "/nonexistent/staffroom/x.backup"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "staffroom: no folder /nonexistent/staffroom: create it first (nothing was backed up)\n"
+    )
+    assert not Path("/nonexistent").exists()
+
+
+def test_migrate_says_whether_it_created_upgraded_or_found_the_database(
+    databases, monkeypatch, capsys
+):
+    from alembic import command
+
+    from bot.cli import main
+    from bot.cli.common import safe_url
+    from storage.db import alembic_config, sqlite_path
+
+    url = databases.new("migrated")
+    monkeypatch.setenv("DATABASE_URL", url)
+    shown = safe_url(url)
+
+    def migrate() -> str:
+        assert main(["migrate"]) == 0
+        out, err = capsys.readouterr()
+        assert err == ""
+        return out
+
+    path = sqlite_path(url)
+    created = (
+        f"created a new staffroom database at {path}\n"
+        if path
+        else f"created staffroom's tables in the database at {shown}\n"
+    )
+    assert migrate() == created
+    assert migrate() == f"the database at {shown} is up to date\n"
+
+    db = Database(url)
+    with db.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+    db.dispose()
+    assert migrate() == f"upgraded the database at {shown} to the newest schema\n"
+    assert migrate() == f"the database at {shown} is up to date\n"

@@ -549,5 +549,5 @@ def test_not_a_mapping_and_missing_file(tmp_path):
     path.write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(FrameworkError, match="must be a mapping of keys, got list"):
         load_framework(path)
-    with pytest.raises(FrameworkError, match="cannot read"):
+    with pytest.raises(FrameworkError, match=r"absent.yml: no such file .* \(smart, share\)"):
         load_framework(tmp_path / "absent.yml")

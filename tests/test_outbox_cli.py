@@ -79,7 +79,7 @@ def test_retry_failed_sends_them_again_on_the_next_tick(owed, capsys, fake_slack
     assert (row.status.value, row.first_attempt_at) == ("pending", None)  # a new day of retries
     fake_slack.add_channel("C0GONE", "gone")  # the admin created the channel
     code, out, _ = _run(capsys, "tick")  # now: queued again from now
-    assert out.startswith("queued 0, sent 2,")  # and k-later, whose retry was due
+    assert out.startswith("0 queued, 2 sent,")  # and k-later, whose retry was due
     assert [m["text"] for m in fake_slack.delivered("#gone")] == ["hi"]
 
 

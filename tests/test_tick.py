@@ -53,15 +53,20 @@ def _fill(database, staff_id, checkpoint="sep"):
 
 def test_the_september_window_day_by_day(tick, fake_slack, database):
     # Monday 31 August: a bank holiday, and the window has not opened.
-    assert (
-        tick("2026-08-31T09:00")
-        == "queued 0, sent 0, held 0, retrying 0, failed 0, dropped 0, skipped 0 (no Slack account)"
+    assert tick("2026-08-31T09:00") == (
+        "0 queued, 0 sent, 0 failed and will be retried, 0 failed for good, 0 dropped (no longer "
+        "true), 0 skipped (no Slack account); waiting now: 0 until working hours, 0 to retry"
     )
     # Tuesday 1 September, 07:00: due, but before working hours: queued and held.
-    assert tick("2026-09-01T07:00").startswith("queued 7, sent 0, held 7")
+    line = tick("2026-09-01T07:00")
+    assert line.startswith("7 queued, 0 sent, 0 failed and will be retried,")
+    assert line.endswith("waiting now: 7 until working hours, 0 to retry")
     assert fake_slack.calls_to("chat.postMessage") == []
     # 08:00: working hours begin; everything held is delivered once.
-    assert tick("2026-09-01T08:00").startswith("queued 0, sent 7, held 0")
+    line = tick("2026-09-01T08:00")
+    assert line.startswith("0 queued, 7 sent,") and line.endswith(
+        "0 until working hours, 0 to retry"
+    )
     openings = [
         c
         for c in fake_slack.calls_to("chat.postMessage")
@@ -86,25 +91,28 @@ def test_the_september_window_day_by_day(tick, fake_slack, database):
         "have not filled in their ladder sheet yet: <@UAMIR> and <@UCAROL>.",
     }
     # The same moment again, and the next day: nothing new.
-    assert tick("2026-09-01T08:00").startswith("queued 0, sent 0")
-    assert tick("2026-09-02T09:00").startswith("queued 0, sent 0")
+    assert tick("2026-09-01T08:00").startswith("0 queued, 0 sent,")
+    assert tick("2026-09-02T09:00").startswith("0 queued, 0 sent,")
     # Alice, Bob and Amir fill in their sheets; Monday 7 September: Hannah's weekly list only.
     for staff_id in (2, 3, 4):
         _fill(database, staff_id)
     before = len(fake_slack.calls_to("chat.postMessage"))
-    assert tick("2026-09-07T09:00").startswith("queued 1, sent 1")
+    assert tick("2026-09-07T09:00").startswith("1 queued, 1 sent,")
     (weekly,) = fake_slack.calls_to("chat.postMessage")[before:]
     assert (weekly.params["channel"], weekly.params["text"].endswith("yet: <@UCAROL>.")) == (
         "UHEAD",
         True,
     )
     # Saturday 12 September: nothing is sent at a weekend, and nothing is due.
-    assert tick("2026-09-12T10:00").startswith("queued 0, sent 0, held 0")
+    line = tick("2026-09-12T10:00")
+    assert line.startswith("0 queued, 0 sent,") and line.endswith(
+        "0 until working hours, 0 to retry"
+    )
     # Thursday 8 October: a week before the window closes, Carol and Hannah are reminded;
     # no tick ran earlier this week, so Hannah's weekly list is caught up too (and the five,
     # who have not written their appraisal objectives by 1 October, are asked to).
     before = len(fake_slack.calls_to("chat.postMessage"))
-    assert tick("2026-10-08T09:00").startswith("queued 8, sent 8")
+    assert tick("2026-10-08T09:00").startswith("8 queued, 8 sent,")
     this_week = fake_slack.calls_to("chat.postMessage")[before:]
     closing = [c for c in this_week if c.params["text"].startswith("Reminder")]
     assert sorted(c.params["channel"] for c in closing) == ["UCAROL", "UHEAD"]
@@ -115,7 +123,7 @@ def test_the_september_window_day_by_day(tick, fake_slack, database):
     # Friday 16 October: closed. Hannah hears who did not fill it in; nobody is told it opened.
     # (Amir and Hannah also hear whose objectives are not agreed.)
     before = len(fake_slack.calls_to("chat.postMessage"))
-    assert tick("2026-10-16T09:00").startswith("queued 3, sent 3")
+    assert tick("2026-10-16T09:00").startswith("3 queued, 3 sent,")
     (closed,) = [
         c for c in fake_slack.calls_to("chat.postMessage")[before:] if "ladder" in c.params["text"]
     ]
@@ -126,7 +134,7 @@ def test_the_september_window_day_by_day(tick, fake_slack, database):
     # Monday 19 October, the half-term's last week: nothing more about the ladder (the two
     # appraisers hear whom nobody has commended this half-term).
     before = len(fake_slack.calls_to("chat.postMessage"))
-    assert tick("2026-10-19T09:00").startswith("queued 2, sent 2")
+    assert tick("2026-10-19T09:00").startswith("2 queued, 2 sent,")
     praise = fake_slack.calls_to("chat.postMessage")[before:]
     assert all(c.params["text"].startswith("Nobody has commended") for c in praise)
     every = [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
@@ -201,7 +209,7 @@ def test_a_tick_killed_mid_delivery_loses_and_duplicates_nothing(database, fake_
     assert len(fake_slack.delivered()) == 35 + 2  # and the two appraisers' lists, once
 
     third = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-    assert third.stdout.startswith("queued 0, sent 0")
+    assert third.stdout.startswith("0 queued, 0 sent,")
 
 
 def _delivered(fake_slack):
@@ -217,14 +225,16 @@ def test_503s_for_twenty_minutes_then_recovery_deliver_each_reminder_once(
     tick, fake_slack, database
 ):
     quick_lookups(database)
-    assert tick("2026-09-01T07:00").startswith("queued 7, sent 0, held 7")
+    assert tick("2026-09-01T07:00").endswith("waiting now: 7 until working hours, 0 to retry")
     # Slack answers 503 from 08:00; the first answers were lost after Slack stored the DMs.
     fake_slack.outage("chat.postMessage", status=503, stored=True)
-    assert tick("2026-09-01T08:00").startswith("queued 0, sent 0, held 7, retrying 7")
+    line = tick("2026-09-01T08:00")
+    assert line.startswith("0 queued, 0 sent, 7 failed and will be retried, 0 failed for good,")
+    assert line.endswith("waiting now: 0 until working hours, 7 to retry")
     fake_slack.outage("chat.postMessage", status=503)
     for minute in range(2, 21, 2):
         line = tick(f"2026-09-01T08:{minute:02d}")
-        assert ", failed 0," in line, line
+        assert ", 0 failed for good," in line, line
     assert len(fake_slack.delivered()) == 7  # what the first, lost answers had stored
     fake_slack.end_outage("chat.postMessage")
     for minute in range(22, 41, 2):
@@ -234,7 +244,9 @@ def test_503s_for_twenty_minutes_then_recovery_deliver_each_reminder_once(
     assert per_person == {"UALICE": 1, "UBOB": 1, "UCAROL": 1, "UAMIR": 2, "UHEAD": 2}
     with database.session() as session:
         assert count_by_status(session=session) == {"sent": 7}
-    assert tick("2026-09-01T09:00").startswith("queued 0, sent 0, held 0, retrying 0, failed 0")
+    assert tick("2026-09-01T09:00").startswith(
+        "0 queued, 0 sent, 0 failed and will be retried, 0 failed for good,"
+    )
 
 
 def test_503s_that_stored_nothing_end_in_one_delivery_each(tick, fake_slack, database):

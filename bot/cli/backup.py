@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.admin.audit import admin_command
 from bot.cli.common import existing_database, safe_url, settings_for
+from bot.core.errors import StaffroomError
 from bot.runtime.config import Mode
 from bot.runtime.deps import utc_now
 
@@ -18,7 +19,8 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=(
             "Copy the whole database to FILE while `staffroom serve` keeps running: SQLite's "
             "online backup (a SQLite file), or pg_dump's custom format for PostgreSQL "
-            "(needs PostgreSQL's client tools). FILE is readable by you only."
+            "(needs PostgreSQL's client tools). FILE's folder must exist; FILE is readable by "
+            "you only, and replaced if it exists."
         ),
     )
     backup.add_argument("file", type=Path)
@@ -42,6 +44,9 @@ def run_backup(args: argparse.Namespace) -> int:
     from bot.admin.backup import backup
 
     settings = settings_for(Mode.OFFLINE)
+    folder = args.file.absolute().parent
+    if not folder.is_dir():
+        raise StaffroomError(f"no folder {folder}: create it first (nothing was backed up)")
     db = existing_database(settings)
     copied = backup(db=db, target=args.file)
     admin_command(db=db, command="backup", detail=f"{copied.total} records", now=utc_now())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.errors import StaffroomError
+from bot.core.errors import FrameworkError, StaffroomError
 from bot.core.framework import Framework, load_framework
 from bot.runtime.config import Mode, Settings, load_settings
 from bot.runtime.logs import configure_logging
@@ -32,7 +32,7 @@ def start(mode: Mode, *, migrate: bool = True) -> tuple[Settings, Framework, Dat
     """Settings, framework and the database, created or brought up to date (unless
     `migrate` is False: then it must already be up to date)."""
     settings = settings_for(mode)
-    framework = load_framework(settings.staffroom_framework)
+    framework = framework_for(settings)
     db = _migrated(Database(settings.database), settings.database, migrate=migrate)
     return settings, framework, db
 
@@ -40,8 +40,16 @@ def start(mode: Mode, *, migrate: bool = True) -> tuple[Settings, Framework, Dat
 def open_existing(mode: Mode) -> tuple[Settings, Framework, Database]:
     """Like `start`, but refuse to create a database: it must already hold staffroom's tables."""
     settings = settings_for(mode)
-    framework = load_framework(settings.staffroom_framework)
+    framework = framework_for(settings)
     return settings, framework, existing_database(settings)
+
+
+def framework_for(settings: Settings) -> Framework:
+    """The framework STAFFROOM_FRAMEWORK names; a problem with it names the setting."""
+    try:
+        return load_framework(settings.staffroom_framework)
+    except FrameworkError as error:
+        raise FrameworkError(f"STAFFROOM_FRAMEWORK: {error}") from None
 
 
 def existing_database(settings: Settings) -> Database:
@@ -59,6 +67,36 @@ def existing_database(settings: Settings) -> Database:
         db.dispose()
         raise StaffroomError(f"{where} holds no staffroom database: {_hint(settings)}")
     return _migrated(db, url)
+
+
+def migrate_database(settings: Settings) -> str:
+    """Create or upgrade the database DATABASE_URL names; say which it was, and where."""
+    url = settings.database
+    path = sqlite_path(url)
+    before = "new file" if path is not None and not path.exists() else _schema_state(url)
+    _migrated(Database(url), url).dispose()
+    if before == "new file":
+        return f"created a new staffroom database at {path}"
+    if before == "empty":
+        return f"created staffroom's tables in the database at {safe_url(url)}"
+    if before == "behind":
+        return f"upgraded the database at {safe_url(url)} to the newest schema"
+    return f"the database at {safe_url(url)} is up to date"
+
+
+def _schema_state(url: str) -> str:
+    """ "empty" (no staffroom tables yet), "behind" (an older schema) or "current"."""
+    db = Database(url)
+    try:
+        if not db.has_schema():
+            return "empty"
+        return "current" if db.schema_is_current() else "behind"
+    except Exception as error:  # an unreachable or unusable database: one clear line
+        raise StaffroomError(
+            f"cannot open the database at {safe_url(url)}: {_reason(error)}"
+        ) from None
+    finally:
+        db.dispose()
 
 
 def _hint(settings: Settings) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.admin.audit import admin_command
-from bot.cli.common import existing_database, safe_url, settings_for, start
+from bot.cli.common import existing_database, framework_for, safe_url, settings_for, start
 from bot.core.errors import StaffroomError
 from bot.runtime.config import Mode
 from bot.runtime.deps import utc_now
@@ -98,11 +98,10 @@ def run(args: argparse.Namespace) -> int:
 
 def dry_run(file: Path) -> int:
     from bot.admin.roster import parse_roster, plan_roster
-    from bot.core.framework import load_framework
     from storage.staff import all_staff, emails_without_slack_id
 
     settings = settings_for(Mode.OFFLINE)
-    framework = load_framework(settings.staffroom_framework)
+    framework = framework_for(settings)
     roster = parse_roster(read_csv(file), framework)
     path = sqlite_path(settings.database)
     if path is not None and not path.exists():

@@ -7,7 +7,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.cli.common import start
+from bot.cli.common import framework_for, migrate_database, settings_for
 from bot.core.calendar import first_uncovered_year, holidays_run_out
 from bot.core.framework import Framework, load_framework
 from bot.runtime.config import Mode
@@ -15,7 +15,7 @@ from bot.runtime.config import Mode
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
-    migrate.set_defaults(run=migrate_database)
+    migrate.set_defaults(run=run_migrate)
 
     check = commands.add_parser(
         "check-framework", help="validate a trust framework file (or a built-in name)"
@@ -30,9 +30,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check.set_defaults(run=check_framework)
 
 
-def migrate_database(_args: argparse.Namespace) -> int:
-    start(Mode.OFFLINE)
-    print("database is up to date")
+def run_migrate(_args: argparse.Namespace) -> int:
+    settings = settings_for(Mode.OFFLINE)
+    framework_for(settings)  # a framework that does not load stops here, as serve would
+    print(migrate_database(settings))
     return 0
 
 

@@ -1,13 +1,21 @@
-"""`staffroom tick [--at T]`: what the scheduler does, once, for one moment."""
+"""`staffroom tick [--at T]`: what the scheduler does, once, for one moment.
+
+It prints what this run did (queued, sent, failed and will be retried, failed for good,
+dropped, skipped), then what is left waiting for a later moment: messages never tried
+yet, held until working hours, and messages Slack did not take, waiting to be retried.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
+from datetime import datetime
 
 from bot.cli.common import open_existing
 from bot.runtime.config import Mode
 from bot.runtime.deps import utc_now
+from storage.db import Database
+from storage.models import OutboxStatus
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,10 +40,12 @@ def run(args: argparse.Namespace) -> int:
         now=now,
         policy=delivery_policy(settings),
     )
+    hours, retry = waiting(db, now)
     print(
-        f"queued {report.queued}, sent {report.sent}, held {report.held}, "
-        f"retrying {report.retrying}, failed {report.failed}, dropped {report.dropped}, "
-        f"skipped {report.skipped} (no Slack account)"
+        f"{report.queued} queued, {report.sent} sent, {report.retrying} failed and will be "
+        f"retried, {report.failed} failed for good, {report.dropped} dropped (no longer true), "
+        f"{report.skipped} skipped (no Slack account); waiting now: {hours} until working "
+        f"hours, {retry} to retry"
     )
     kinds = Counter(kind_of(key) for key in report.sent_keys)
     for kind, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
@@ -43,6 +53,21 @@ def run(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"  failed: {error}")
     return 0
+
+
+def waiting(db: Database, now: datetime) -> tuple[int, int]:
+    """Messages owed for a later moment: (never tried yet, held for working hours; tried
+    and failed, waiting for their next attempt)."""
+    from storage.outbox import owed
+
+    with db.read_session() as session:
+        later = [
+            message
+            for message in owed(session=session)
+            if message.status == OutboxStatus.PENDING and message.next_attempt_at > now
+        ]
+    retry = sum(1 for message in later if message.attempts > 0)
+    return len(later) - retry, retry
 
 
 # What each outbox key's leading part means, for the report.

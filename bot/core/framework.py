@@ -420,6 +420,11 @@ def load_framework(path: str | Path | None = None) -> Framework:
     source = framework_source(path)
     try:
         raw: Any = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        builtins = ", ".join(BUILTIN_FRAMEWORKS)
+        raise FrameworkError(
+            f"{path}: no such file ({source.absolute()}) and not a built-in framework ({builtins})"
+        ) from None
     except OSError as exc:
         raise FrameworkError(f"{source}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
