@@ -693,3 +693,23 @@ def test_a_framework_setting_that_names_no_file_says_so_with_the_built_ins(
     assert not (tmp_path / "new.db").exists()
     code, _, err = _run(capsys, "check-framework", "nope")
     assert code == 2 and err.startswith("staffroom: nope: no such file (")
+
+
+def test_the_roster_can_come_from_standard_input(env, capsys, monkeypatch, database):
+    """`import-staff - < staff.csv`: from a container, or as the service's user."""
+    windows = ROSTER.replace("\n", "\r\n").encode("utf-8-sig")  # Excel's CSV UTF-8
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(windows), encoding="utf-8"))
+    code, out, err = _run(capsys, "import-staff", "-", "--dry-run")
+    assert code == 0, err
+    assert "would add 5, update 0, mark 0 inactive, leave 0 unchanged" in out
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(windows), encoding="utf-8"))
+    code, out, err = _run(capsys, "import-staff", "-")
+    assert code == 0, err
+    assert "imported 5 staff: 5 new" in out
+    with database.session() as session:
+        assert len(all_staff(session=session)) == 5
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xe9\n"), encoding="utf-8"))
+    code, _, err = _run(capsys, "import-staff", "-")
+    assert code == 2 and err.startswith("staffroom: standard input is not UTF-8 text")

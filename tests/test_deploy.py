@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -20,7 +21,8 @@ def _names(text: str) -> list[str]:
 
 def test_the_example_env_names_only_settings_staffroom_reads(monkeypatch, tmp_path):
     example = (DEPLOY / "staffroom.env.example").read_text(encoding="utf-8")
-    known = {name.upper() for name in Settings.model_fields} | {"POSTGRES_PASSWORD"}
+    known = {name.upper() for name in Settings.model_fields}
+    known |= {"POSTGRES_PASSWORD", "STAFFROOM_DOMAIN"}  # docker compose's own
     assert set(_names(example)) <= known
     assert {name.upper() for name in Settings.model_fields} <= set(_names(example))
     for name in Settings.model_fields:
@@ -45,6 +47,56 @@ def test_the_systemd_unit_runs_serve_with_its_environment_file():
     assert service["Environment"] == "STAFFROOM_DATA_DIR=/var/lib/staffroom"
     assert service["StateDirectory"] == "staffroom"
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def _unit(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read(DEPLOY / name, encoding="utf-8")
+    return unit
+
+
+def test_the_nightly_backup_runs_with_the_services_own_settings():
+    service, backup = _unit("staffroom.service")["Service"], _unit("staffroom-backup.service")
+    job = backup["Service"]
+    for same in ("User", "Group", "EnvironmentFile", "Environment", "WorkingDirectory", "UMask"):
+        assert job[same] == service[same], same
+    assert job["Type"] == "oneshot"
+    assert job["ExecStartPre"] == (
+        "+/usr/bin/install -d -m 700 -o staffroom -g staffroom /var/backups/staffroom"
+    )
+    assert job["ExecStart"].startswith("/bin/sh -c 'exec /opt/staffroom/bin/staffroom backup ")
+    assert '"/var/backups/staffroom/staffroom-$$(date +%%Y-%%m-%%d).backup"' in job["ExecStart"]
+    assert job["ReadWritePaths"].split() == ["/var/lib/staffroom", "/var/backups/staffroom"]
+    timer = _unit("staffroom-backup.timer")
+    assert timer["Timer"]["Persistent"] == "true" and timer["Timer"]["OnCalendar"]
+    assert timer["Install"]["WantedBy"] == "timers.target"
+
+
+def test_staffroom_admin_runs_commands_as_the_service_does():
+    service = _unit("staffroom.service")["Service"]
+    script = (DEPLOY / "staffroom-admin").read_text(encoding="utf-8")
+    data_dir = service["Environment"].removeprefix("STAFFROOM_DATA_DIR=")
+    assert f"\nSTAFFROOM_DATA_DIR={data_dir}  #" in script
+    assert f"\n. {service['EnvironmentFile']}\n" in script
+    assert f"\ncd {service['WorkingDirectory']}\n" in script
+    binary = service["ExecStart"].removesuffix(" serve")
+    assert f'runuser -u {service["User"]} -- env LOGNAME="$operator" {binary} "$@"' in script
+    assert (DEPLOY / "staffroom-admin").stat().st_mode & 0o111  # executable as shipped
+    if shutil.which("sh"):
+        assert subprocess.run(["sh", "-n", str(DEPLOY / "staffroom-admin")]).returncode == 0
+
+
+def test_the_image_has_what_the_report_needs_as_ci_installs_it():
+    """WeasyPrint draws `/staffroom report` with Pango and HarfBuzz, in DejaVu Sans."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    ci = (DEPLOY.parent / ".ci" / "run").read_text(encoding="utf-8")
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"):
+        assert f"missing+=({package})" in ci
+        assert package in dockerfile
+    assert "missing+=(fonts-dejavu-core)" in ci and "fonts-dejavu-core" in dockerfile
+    assert "apt-get install -y --no-install-recommends" in dockerfile
+    assert "rm -rf /var/lib/apt/lists/*" in dockerfile
+    assert "HTML(string=" in dockerfile  # the build draws a page, or stops
 
 
 def test_compose_runs_the_app_against_postgresql_behind_caddy():

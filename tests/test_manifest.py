@@ -195,3 +195,10 @@ def test_bad_addresses_are_one_line(capsys, argv, message):
     assert main(["manifest", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == message
+
+
+def test_url_and_socket_mode_are_either_or(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["manifest", "--url", "https://staffroom.trust.org", "--socket"])
+    assert stopped.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

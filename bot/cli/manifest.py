@@ -1,4 +1,4 @@
-"""`staffroom manifest --url https://… [--socket]`: the Slack app manifest, ready to paste.
+"""`staffroom manifest (--url https://… | --socket)`: the Slack app manifest, ready to paste.
 
 The template (bot/manifest.yml) holds every command, scope and event the
 handlers register; this fills in the server's public address everywhere Slack
@@ -35,10 +35,11 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "public address is needed."
         ),
     )
-    manifest.add_argument(
+    where = manifest.add_mutually_exclusive_group()
+    where.add_argument(
         "--url", help="public address of the server, e.g. https://staffroom.school.org"
     )
-    manifest.add_argument(
+    where.add_argument(
         "--socket", action="store_true", help="Socket Mode: Slack needs no address to reach"
     )
     manifest.set_defaults(run=run)

@@ -36,7 +36,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     importer.add_argument(
-        "file", type=Path, help="roster CSV: email,name,school,role,grade,appraiser_email,leader"
+        "file",
+        type=Path,
+        help="roster CSV: email,name,school,role,grade,appraiser_email,leader "
+        "(- reads it from standard input)",
     )
     importer.add_argument(
         "--dry-run",
@@ -133,13 +136,19 @@ def dry_run(file: Path) -> int:
 
 
 def read_csv(file: Path) -> str:
+    """The roster's text; `-` reads it from standard input (`import-staff - < staff.csv`),
+    as from a container or another user, who need no copy of the file of their own."""
+    name = "standard input" if str(file) == "-" else str(file)
     try:
-        return file.read_text(encoding="utf-8-sig")
+        if str(file) != "-":
+            return file.read_text(encoding="utf-8-sig")
+        text = sys.stdin.buffer.read().decode("utf-8-sig")
+        return text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads a file
     except OSError as error:
-        raise StaffroomError(f"cannot read {file}: {error.strerror}") from None
+        raise StaffroomError(f"cannot read {name}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise StaffroomError(
-            f"{file} is not UTF-8 text: save it as UTF-8 (in Excel: Save As, CSV UTF-8)"
+            f"{name} is not UTF-8 text: save it as UTF-8 (in Excel: Save As, CSV UTF-8)"
         ) from None
 
 
