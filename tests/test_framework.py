@@ -551,3 +551,38 @@ def test_not_a_mapping_and_missing_file(tmp_path):
         load_framework(path)
     with pytest.raises(FrameworkError, match=r"absent.yml: no such file .* \(smart, share\)"):
         load_framework(tmp_path / "absent.yml")
+
+
+def test_docs_framework_md_describes_every_key():
+    """Each key of the framework file has its row in docs/framework.md, and each key of a
+    nested part (a value, a standard, a checkpoint ...) is named in its key's row."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from bot.core.framework import Framework, MonthDay
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "framework.md").read_text("utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+
+    def models(annotation: object) -> list[type[BaseModel]]:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [] if annotation is MonthDay else [annotation]  # MonthDay is written MM-DD
+        return [m for arg in typing.get_args(annotation) for m in models(arg)]
+
+    def keys(model: type[BaseModel]) -> list[str]:
+        return [field.alias or name for name, field in model.model_fields.items()]
+
+    missing = []
+    for key, field in Framework.model_fields.items():
+        own = [row for row in rows if row.startswith(f"| `{key}`") or row.startswith(f"| `{key}.")]
+        if not own:
+            missing.append(key)
+        stack = models(field.annotation)
+        while stack:
+            part = stack.pop()
+            for name in keys(part):
+                if not any(re.search(rf"\b{name}\b", row) for row in own):
+                    missing.append(f"{key}: {name}")
+            stack += [m for f in part.model_fields.values() for m in models(f.annotation)]
+    assert missing == []
