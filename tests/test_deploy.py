@@ -128,3 +128,10 @@ def test_caddy_publishes_slacks_endpoint_and_health_but_not_metrics():
     handled = re.findall(r"^\s*handle (\S+) \{", caddyfile, flags=re.M)
     assert handled == ["/slack/events", "/healthz"]
     assert "respond 404" in caddyfile
+
+
+def test_the_readme_names_every_file_in_deploy():
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    for path in DEPLOY.iterdir():
+        if not path.name.startswith("."):  # deploy/.env is the admin's own
+            assert f"deploy/{path.name}" in readme, path.name

@@ -202,3 +202,20 @@ def test_url_and_socket_mode_are_either_or(capsys):
         main(["manifest", "--url", "https://staffroom.trust.org", "--socket"])
     assert stopped.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_the_readme_explains_every_scope_and_command_in_one_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count("| scope | why |") == 1  # one table, which Data protection points to
+    table = readme.split("| scope | why |", 1)[1].split("\n\n", 1)[0]
+    rows = {
+        scope: row
+        for row in table.splitlines()[2:]
+        for scope in re.findall(r"`([a-z:.]+)`", row.split("|")[1])
+    }
+    manifest = yaml.safe_load(render_manifest(url=URL, socket_mode=False))
+    assert set(rows) == set(manifest["oauth_config"]["scopes"]["bot"])
+    for command in manifest["features"]["slash_commands"]:
+        assert f"`{command['command']}`" in rows["commands"], command["command"]
+    # The manifest printed for a trust goes to a file of its own, not the tracked example.
+    assert "> manifest.yml" not in readme
