@@ -378,8 +378,9 @@ def test_erase_blanks_the_person_and_their_commendations_keeping_counts(env, cap
     assert code == 0
     assert out == (
         "erased bob@school.example: 1 commendation(s), 0 piece(s) of feedback and 0 STAR "
-        'project(s) blanked, and their objectives (with the review comments and "let\'s talk" '
-        "notes on them) and leadership training write-ups; 3 message(s) removed. Remove them "
+        "project(s) blanked, and their objectives (with the review comments and "
+        '"let\'s talk first" notes on them) and leadership training write-ups; 3 message(s) '
+        "removed. Remove them "
         "from the roster CSV too, or the next import adds them again.\n"
     )
     code, _, err = _run(capsys, "export", "--email", "bob@school.example")

@@ -25,7 +25,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "email, grade and Slack identity become a pseudonym; the words of every "
             "commendation and piece of feedback they wrote or received, of their STAR "
             "projects (notes deleted), their objectives with the review comments and "
-            '"let\'s talk" notes on them, and their leadership training write-ups are '
+            '"let\'s talk first" notes on them, and their leadership training write-ups are '
             "blanked; every copy of a message to them, about their records or naming them is "
             "deleted. Counts stay, anonymous. Asks for the email again unless --yes."
         ),
@@ -69,7 +69,7 @@ def erase_record(args: argparse.Namespace) -> int:
     print(
         f"erased {email}: {report.commendations} commendation(s), {report.feedback} piece(s) "
         f"of feedback and {report.star_projects} STAR project(s) blanked, and their "
-        'objectives (with the review comments and "let\'s talk" notes on them) and '
+        'objectives (with the review comments and "let\'s talk first" notes on them) and '
         f"leadership training write-ups; {report.outbox_messages} message(s) removed. "
         "Remove them from the roster CSV too, or the next import adds them again."
     )
