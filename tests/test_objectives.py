@@ -136,7 +136,10 @@ def test_a_year_of_objectives_written_agreed_reviewed_and_exported(
     assert message_problems(to_agree) == []
     assert to_agree["text"].startswith("<@UALICE> has written their objectives for 2026-27.")
     shown = shown_text(to_agree)
-    assert MAIN_ROLE in shown and "QE2, UR3" in shown and "Target by July:_ level 4" in shown
+    assert MAIN_ROLE in shown and "Target by July:_ level 4" in shown
+    # the standards by their names in the framework, to the appraiser and in her confirmation
+    named = "_Standards:_ *QE2* Explaining clearly; *UR3* Response to feedback"
+    assert named in shown and named in shown_text(saved)
     first_button = buttons(to_agree)[Ids.AGREE]
 
     # Alice changes objective 1 before Amir clicks: the old button shows the new version.
@@ -230,7 +233,7 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_stored(slack, fake_s
     assert errors[f"{Ids.TEXT_BLOCK_PREFIX}1"] == (
         "This is 1501 characters; please keep each objective to 1500."
     )
-    assert errors[f"{Ids.TEXT_BLOCK_PREFIX}2"] == "Write your star project objective."
+    assert errors[f"{Ids.TEXT_BLOCK_PREFIX}2"] == "Write your STAR project objective."
     assert errors[Ids.STANDARDS_BLOCK] == "'NOPE' is not one of your standards."
     assert errors[Ids.TARGET_BLOCK].startswith("Choose the ladder level you aim to reach")
     assert fake_slack.messages_to("UALICE") == fake_slack.messages_to("UAMIR") == []

@@ -729,7 +729,6 @@ def _appraisal_contexts(framework: Framework) -> Iterator[tuple[str, dict[str, A
             {
                 "view": view,
                 "appraiser": None,
-                "standard_names": view.standard_names,
                 "has_appraiser": has_appraiser,
             },
         )
@@ -757,12 +756,20 @@ def _appraisal_contexts(framework: Framework) -> Iterator[tuple[str, dict[str, A
             "objectives_reviewed",
             {"view": views["reviewed"], "checkpoint": checkpoint.name, "key": checkpoint.key},
         )
-    yield "objectives_nudge_write", {"year": YEAR.label, "agree_by": agree_by}
+    yield (
+        "objectives_nudge_write",
+        {
+            "year": YEAR.label,
+            "agree_by": agree_by,
+            "leadership": framework.leadership_objective.name,
+        },
+    )
     yield (
         "objectives_nudge_unagreed",
         {
             "year": YEAR.label,
             "closed": agree_by,
+            "checkpoint": objective_rules.agreement_window(framework, YEAR).checkpoint.name,
             "written": _mentions(SHOWN),
             "unwritten": _mentions(SHOWN, 2000),
             "more": 60,

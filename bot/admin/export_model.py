@@ -192,7 +192,8 @@ class ObjectiveRecord(_Shape):
     number: Literal[1, 2, 3]
     text: str
     standards: list[str]
-    target_level: int | None  # objective 3's target ladder level (None on 1 and 2)
+    # objective 3's target ladder level (None on 1 and 2, and in a trust without a ladder)
+    target_level: int | None
     agreed_at: Moment | None
     agreed_by: str | None
     talk_comment: str  # the appraiser's "let's talk first", while not agreed

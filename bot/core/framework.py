@@ -207,6 +207,19 @@ class WeeklySummary(_Strict):
         return ("mon", "tue", "wed", "thu", "fri").index(self.day)
 
 
+class LeadershipObjective(_Strict):
+    """Appraisal objective 3 as the trust's documents word it (seed 000, "Our appraisal
+    categories": "Improving or using your skills of leadership to benefit others"): its
+    name, the question the objectives form asks and an optional hint under it. With a
+    ladder the form also asks for the level aimed for by July; without one it does not."""
+
+    name: str = Field(default="Leadership", min_length=1, max_length=40)
+    question: str = Field(
+        default="How will you help the teams you work in improve?", min_length=1, max_length=150
+    )
+    hint: str = Field(default="", max_length=150)
+
+
 class Framework(_Strict):
     name: str = Field(min_length=1)
     trust: str = Field(min_length=1)
@@ -227,6 +240,7 @@ class Framework(_Strict):
     star: Star = Field(default_factory=Star)
     checkpoints: list[Checkpoint] = Field(min_length=1)
     ladder: list[LadderLevel] = Field(default_factory=list)
+    leadership_objective: LeadershipObjective = Field(default_factory=LeadershipObjective)
     expected_levels: list[ExpectedLevel] = Field(default_factory=list)
     # The chart's key: someone new to a role may work this many levels below expected.
     new_to_role_levels: int = Field(default=1, ge=0, le=3)

@@ -120,7 +120,11 @@ def _unwritten(
                 person,
                 f"nudge:obj-write:{state.year.label}:{person.id}",
                 "objectives_nudge_write",
-                {"year": state.year.label, "agree_by": closes},
+                {
+                    "year": state.year.label,
+                    "agree_by": closes,
+                    "leadership": framework.leadership_objective.name,
+                },
                 optional=True,
             )
 
@@ -151,6 +155,7 @@ def _unagreed(
                 {
                     "year": state.year.label,
                     "closed": window.closes,
+                    "checkpoint": window.checkpoint.name,
                     "written": [mention(p) for p in written[:SHOWN]],
                     "unwritten": [mention(p) for p in unwritten[:SHOWN]],
                     "more": max(0, len(written) - SHOWN) + max(0, len(unwritten) - SHOWN),
