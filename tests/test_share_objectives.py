@@ -251,6 +251,11 @@ def test_comments_whole_where_they_are_the_point_and_short_where_space_is(
     home = shown_text(home_of(slack, fake_slack))
     assert all(shortened(home, said[key]) for key in ("mid", "may", "jul"))
 
+    # Amir's App Home: his appraisee's row, with nothing about a ladder SHARE does not have.
+    amirs = shown_text(home_of(slack, fake_slack, "UAMIR"))
+    assert "Your appraisees (" in amirs and "Objectives: agreed" in amirs
+    assert "ladder" not in amirs.lower()
+
 
 @needs_pdf
 @in_school
