@@ -28,7 +28,7 @@ LEADERSHIP = "Coach the two new TAs in my team on behaviour routines."
 
 @pytest.fixture(scope="module")
 def framework():
-    """The SMART framework with the optional January and May PDP check points (seed 001 §7.4)."""
+    """SMART's framework with SHARE's optional January and May PDP check points (§7.4)."""
     base = load_framework()
     extra = [
         Checkpoint.model_validate(

@@ -1,4 +1,4 @@
-"""The export's shape (PRODUCT §3.5) as typed models: other tools rely on it, so it is
+"""The export's shape (docs/export.md) as typed models: other tools rely on it, so it is
 published as a JSON Schema (docs/export.schema.json) that a test keeps in step."""
 
 from __future__ import annotations

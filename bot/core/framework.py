@@ -30,7 +30,7 @@ from pydantic import (
 from bot.core.errors import FrameworkError
 from storage.models import Role
 
-ROLES = tuple(role.value for role in Role)  # the roster's roles (PRODUCT §3.4), one list
+ROLES = tuple(role.value for role in Role)  # the roster's roles, one list
 LADDER_LEVELS = 10
 SHEET_LEVELS = 8
 FIXED_CHECKPOINTS = ("sep", "mid", "jul")  # the appraisal year's three fixed checkpoints
@@ -208,10 +208,11 @@ class WeeklySummary(_Strict):
 
 
 class LeadershipObjective(_Strict):
-    """Appraisal objective 3 as the trust's documents word it (seed 000, "Our appraisal
-    categories": "Improving or using your skills of leadership to benefit others"): its
-    name, the question the objectives form asks and an optional hint under it. With a
-    ladder the form also asks for the level aimed for by July; without one it does not."""
+    """Appraisal objective 3 as the trust's documents word it (SMART's Expected Standards,
+    "Our appraisal categories": "Improving or using your skills of leadership to benefit
+    others"): its name, the question the objectives form asks and an optional hint under it.
+    With a ladder the form also asks for the level aimed for by July; without one it does
+    not."""
 
     name: str = Field(default="Leadership", min_length=1, max_length=40)
     question: str = Field(

@@ -1,4 +1,4 @@
-"""Feedback as people are shown it, and who may see it (PRODUCT §1)."""
+"""Feedback as people are shown it, and who may see it (bot.core.visibility)."""
 
 from __future__ import annotations
 

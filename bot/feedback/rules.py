@@ -1,4 +1,4 @@
-"""Rules of informal feedback and lesson visits (PRODUCT §2.3; seed 001 §6.25-7.4).
+"""Rules of informal feedback and lesson visits (SHARE MAT's QA policy §6.25-7.4).
 
 Feedback names 1-4 standards from the observee's standard set (chosen on the
 roster, else by grade, else by role; the meetings set for a meeting). A lesson

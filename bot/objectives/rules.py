@@ -1,5 +1,5 @@
-"""The rules of the three appraisal objectives (seed 000, "Our appraisal categories";
-seed 001 §7.4; PRODUCT §2.5a). Pure: no Slack, no SQL, no wording.
+"""The rules of the three appraisal objectives (SMART's Expected Standards, "Our
+appraisal categories"; SHARE MAT's QA policy §7.4). Pure: no Slack, no SQL, no wording.
 
 Objective 1 is the main role (with 1-4 of the person's standards if they like),
 2 the STAR project, 3 leadership (how they will help their teams and, in a trust

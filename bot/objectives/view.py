@@ -260,7 +260,7 @@ def _review_at(
 
 
 def shown_to(viewer: Staff, subject: Staff) -> None:
-    """The one gate before a person's objectives are shown to someone (PRODUCT §1): the
+    """The one gate before a person's objectives are shown to someone (bot.core.visibility): the
     person, their appraiser and their leaders only. NotAllowed for anyone else."""
     if not can_see(viewer, subject):
         raise NotAllowed(problem("objectives.private"))
