@@ -335,7 +335,7 @@ def test_a_set_the_trust_writes_itself_is_chosen_on_the_roster(smart):
     """The document's "Support Staff Standards (Blank to write your own)": a trust adds a
     set to its file and gives it to people with the roster's `standards` column."""
     from bot.admin.roster import parse_roster
-    from bot.core.framework import Standard, StandardSet
+    from bot.core.framework_parts import Standard, StandardSet
 
     site = StandardSet(
         name="Site team standards",

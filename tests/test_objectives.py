@@ -11,7 +11,8 @@ from datetime import datetime
 import jsonschema
 import pytest
 
-from bot.core.framework import Checkpoint, load_framework
+from bot.core.framework import load_framework
+from bot.core.framework_parts import Checkpoint
 from messages.ids import ObjectivesIds as Ids
 from messages.limits import message_problems, view_problems
 from tests.conftest import LONDON

@@ -18,7 +18,8 @@ import pytest
 from bot.commend.give import MAX_MESSAGE
 from bot.commend.received import PraiseSummary, ReceivedPraise
 from bot.core.calendar import AcademicYear, SchoolCalendar
-from bot.core.framework import LADDER_LEVELS, Framework, load_framework
+from bot.core.framework import Framework, load_framework
+from bot.core.framework_parts import LADDER_LEVELS
 from bot.core.people import mention
 from bot.feedback.form import standard_groups
 from bot.feedback.records import FeedbackRecord, StandardView

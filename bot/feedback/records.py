@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.core.errors import NotAllowed, problem
-from bot.core.framework import Framework, StandardSet
+from bot.core.framework import Framework
+from bot.core.framework_parts import StandardSet
 from bot.core.people import mention
 from bot.core.visibility import can_see
 from storage.db import Database

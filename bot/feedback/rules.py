@@ -14,7 +14,8 @@ from typing import Literal
 from bot.core import typed
 from bot.core.calendar import AcademicYear
 from bot.core.errors import InvalidInput, Problem, invalid, problem
-from bot.core.framework import Framework, StandardSet
+from bot.core.framework import Framework
+from bot.core.framework_parts import StandardSet
 from storage.models import FeedbackContext, Staff
 
 MAX_STANDARDS = 4

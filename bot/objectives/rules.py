@@ -16,7 +16,8 @@ from datetime import date
 
 from bot.core.calendar import AcademicYear
 from bot.core.errors import InvalidInput, Problem, problem
-from bot.core.framework import LADDER_LEVELS, Checkpoint, Framework, StandardSet
+from bot.core.framework import Framework
+from bot.core.framework_parts import LADDER_LEVELS, Checkpoint, StandardSet
 from bot.ladder.windows import Window, window_of
 from storage.models import ObjectiveStatus
 

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from bot.admin import audit
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
-from bot.core.framework import Framework, LeadershipObjective
+from bot.core.framework import Framework
+from bot.core.framework_parts import LeadershipObjective
 from bot.core.people import mention, on_roster
 from bot.core.visibility import can_see
 from bot.feedback.rules import standard_set_for
