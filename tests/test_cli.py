@@ -297,7 +297,7 @@ def test_check_framework_warns_when_no_holidays_are_listed(env, capsys, tmp_path
     )
 
 
-# --- export (PRODUCT §3.5) ---------------------------------------------------
+# --- export (docs/export.md) -------------------------------------------------
 
 
 @pytest.mark.usefixtures("school")
@@ -359,7 +359,7 @@ def test_export_lists_commendations_in_the_contract_shape(env, capsys, slack):
         assert record[name] == []
 
 
-# --- erase (PRODUCT §3.2) ----------------------------------------------------
+# --- erase ------------------------------------------------------------------
 
 
 @pytest.mark.usefixtures("school")
