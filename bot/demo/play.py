@@ -53,7 +53,7 @@ class Player:
             report = self.demo.move_time(moment)
             t.line(
                 f"  The scheduler ran: {report.queued} queued, {report.sent} sent, "
-                f"{report.held} waiting for working hours."
+                f"{report.held} waiting to go later (working hours, or a retry)."
             )
             t.changes(self.actor)
             return
