@@ -14,7 +14,7 @@ from bot.summary.figures import summarise
 from bot.summary.post import chart_of, chart_title, post_context
 from storage.models import SummarySubscription
 from storage.outbox import existing_keys
-from storage.summary import subscriptions
+from storage.subscriptions import subscriptions
 
 PREFIX = "summary:"
 
