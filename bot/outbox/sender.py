@@ -45,7 +45,7 @@ from bot.outbox.recheck import Drop, Hold, Recheck
 from storage.claims import ClaimLocks, claim_locks
 from storage.db import Database
 from storage.models import OutboxMessage
-from storage.outbox import (
+from storage.outbox_claims import (
     Claim,
     claim,
     claims,
