@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.nudges.due import DueContext
+from bot.nudges.moment import DueContext
 from bot.outbox.queue import Delivery
 from bot.summary.figures import summarise
 from bot.summary.post import chart_of, chart_title, post_context
