@@ -1,4 +1,4 @@
-"""Slack's Block Kit limits (SLACK.md), checked on everything the app sends.
+"""Slack's Block Kit limits (Slack's Block Kit reference), checked on everything the app sends.
 
 slack_sdk's models validate most of Block Kit (text lengths, ids, labels, option
 texts and values, view titles, 100 blocks a view); checked here besides are only

@@ -43,7 +43,7 @@ def quoted(value: object) -> str:
 
 def chunks(text: str, size: int = SECTION_TEXT_LIMIT) -> list[str]:
     """Split escaped text into pieces of at most `size` characters for section blocks,
-    never inside an `&amp;`-style entity or a mention."""
+    never inside an `&amp;`-style entity or a mention; a piece starts with no blank."""
     pieces: list[str] = []
     while len(text) > size:
         cut = text.rfind("\n", 0, size)
@@ -56,7 +56,7 @@ def chunks(text: str, size: int = SECTION_TEXT_LIMIT) -> list[str]:
             if start > 0 and text.find(closer, start) >= cut:
                 cut = start  # never leave an entity or mention cut in two
         pieces.append(text[:cut])
-        text = text[cut:].lstrip(" ")
+        text = text[cut:].lstrip(" \n")
     pieces.append(text)
     return [piece for piece in pieces if piece]
 

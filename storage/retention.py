@@ -24,6 +24,10 @@ from storage.models import (
     Feedback,
     FeedbackStandard,
     LadderSheet,
+    LeadershipTraining,
+    Objective,
+    ObjectiveReview,
+    ObjectiveSet,
     OutboxMessage,
     OutboxStatus,
     PurgedCount,
@@ -136,6 +140,43 @@ def delete_projects(*, session: Session, ids: Sequence[int]) -> list[int]:
         session.execute(delete(StarMeasurement).where(col(StarMeasurement.project_id).in_(chunk)))
         session.execute(delete(StarNote).where(col(StarNote.project_id).in_(chunk)))
         deleted += _deleted(session, StarProject, chunk)
+    return deleted
+
+
+def old_objective_sets(*, session: Session, before_year: str) -> list[Row]:
+    """A person's objectives of academic years before `before_year`, with their school."""
+    return _rows(
+        session,
+        select(col(ObjectiveSet.id), col(ObjectiveSet.academic_year), col(Staff.school))
+        .join(Staff, col(Staff.id) == col(ObjectiveSet.staff_id))
+        .where(col(ObjectiveSet.academic_year) < before_year),
+    )
+
+
+def delete_objective_sets(*, session: Session, ids: Sequence[int]) -> list[int]:
+    """Delete these years' objectives with their reviews."""
+    deleted: list[int] = []
+    for chunk in _chunks(ids):
+        session.execute(delete(ObjectiveReview).where(col(ObjectiveReview.set_id).in_(chunk)))
+        session.execute(delete(Objective).where(col(Objective.set_id).in_(chunk)))
+        deleted += _deleted(session, ObjectiveSet, chunk)
+    return deleted
+
+
+def old_training(*, session: Session, before: date) -> list[Row]:
+    """Leadership training written up for courses taken before `before`."""
+    return _rows(
+        session,
+        select(col(LeadershipTraining.id), col(LeadershipTraining.taken_on), col(Staff.school))
+        .join(Staff, col(Staff.id) == col(LeadershipTraining.staff_id))
+        .where(col(LeadershipTraining.taken_on) < before),
+    )
+
+
+def delete_training(*, session: Session, ids: Sequence[int]) -> list[int]:
+    deleted: list[int] = []
+    for chunk in _chunks(ids):
+        deleted += _deleted(session, LeadershipTraining, chunk)
     return deleted
 
 

@@ -1,5 +1,5 @@
-"""Who sees what (PRODUCT §1; issue #13): every way to read a record about Bob, tried by
-each kind of person, through the real request path.
+"""Who sees what (issue #13; the rule: bot.core.visibility): every way to read a record
+about Bob, tried by each kind of person, through the real request path.
 
 A record about a person is seen only by that person, its author, their appraiser and
 the leaders of their school or trust. Each read path's viewers below are checked to be
@@ -35,7 +35,7 @@ VIEWERS = {
     "trust leader": "UDAVE",
     "not on the roster": "UVISITOR",
 }
-PRODUCT_SECTION_1 = {"subject", "appraiser", "school leader", "trust leader"}  # + the author
+WHO_MAY_SEE = {"subject", "appraiser", "school leader", "trust leader"}  # + the author
 TITLE = "Quokka reading club"
 FEEDBACK_WORDS = "Calm, purposeful start"
 
@@ -199,9 +199,9 @@ PATHS: dict[str, tuple[set[str], Callable, Callable[[str], bool]]] = {
 }
 
 
-def test_each_path_shows_records_only_to_whom_product_section_1_allows():
+def test_each_path_shows_records_only_to_whom_the_rule_allows():
     for path, (sees, _act, _saw) in PATHS.items():
-        assert sees <= PRODUCT_SECTION_1, path
+        assert sees <= WHO_MAY_SEE, path
 
 
 @pytest.mark.parametrize("path", list(PATHS))

@@ -1,5 +1,5 @@
 """Praise that says nothing specific gets a gentle prompt in the form, which the author
-may ignore (seed 000, level 6 iv)."""
+may ignore (SMART's Expected Standards, level 6 iv)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ driven by a script and read back as a transcript."""
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -246,3 +247,16 @@ def test_time_lines_round_trip(moment):
 def test_fill_without_a_colon_is_a_hint(label):
     step = script.parse_line(f"fill {label}")
     assert isinstance(step, script.Bad)
+
+
+def test_the_page_draws_every_emoji_the_app_sends():
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "bot" / "demo" / "static" / "demo.js").read_text(encoding="utf-8")
+    table = page[page.index("const EMOJI = {") : page.index("};", page.index("const EMOJI"))]
+    drawn = set(re.findall(r"([a-z0-9_+-]+):", table))
+    sent = {
+        code
+        for template in (root / "messages" / "templates").glob("*.j2")
+        for code in re.findall(r":([a-z0-9_+-]+):", template.read_text(encoding="utf-8"))
+    }
+    assert sent - drawn == set()

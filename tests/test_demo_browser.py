@@ -101,18 +101,22 @@ def test_a_teacher_commends_a_colleague_in_the_page(demo_url, tmp_path):
         expect(messages).to_contain_text("@Alice Ashworth commended you", timeout=15000)
         expect(messages).to_contain_text("Thank you for covering my class on Friday.")
 
-        # Bob opens the form, is told a required field is empty, fills it and sends it.
+        # Bob opens the form and fills it in (the README's screenshot), empties the
+        # message and is told it is required, then writes it again and sends it.
         composer.fill("/commend ")
         composer.press("Enter")
         modal = page.locator("#modal")
         expect(modal).to_be_visible(timeout=15000)
         expect(page.locator("#modal-title")).to_have_text("Commend a colleague")
         page.select_option("#in-commend_recipients", "UALICE")
-        page.locator("#modal-submit").click()
-        expect(modal).to_contain_text("Please complete this required field.")
-        page.locator("#in-commend_message").fill("Thank you for sharing your reading corner ideas.")
+        message = page.locator("#in-commend_message")
+        message.fill("Thank you for sharing your reading corner ideas.")
         page.select_option("#in-commend_value", label="Inspire learning")
         page.screenshot(path=str(screenshot))
+        message.fill("")
+        page.locator("#modal-submit").click()
+        expect(modal).to_contain_text("Please complete this required field.")
+        message.fill("Thank you for sharing your reading corner ideas.")
         page.locator("#modal-submit").click()
         expect(modal).to_be_hidden(timeout=15000)
         expect(messages).to_contain_text("You commended @Alice Ashworth", timeout=15000)

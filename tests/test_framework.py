@@ -64,7 +64,7 @@ def test_the_copies_of_the_seeds_are_the_seeds(name):
     assert seed(name) == (SHARED / name).read_text(encoding="utf-8")
 
 
-# --- SMART against its Expected Standards (seed 000) -------------------------------------
+# --- SMART against its Expected Standards --------------------------------------------------
 
 
 def _sheet_rows(text: str) -> list[tuple[int, str]]:
@@ -104,7 +104,7 @@ def test_every_ragging_sheet_statement_is_the_seeds_in_its_order(smart):
         13,
         15,
         15,
-    ]  # PRODUCT §2.5: 5, 4, 6, 6 and 11 on the first sheet, then the level 6, 7, 8 sheets
+    ]  # 5, 4, 6, 6 and 11 on the first sheet, then the level 6, 7, 8 sheets
     ours = [(level.level, norm(s)) for level in smart.ladder for s in level.statements]
     assert ours == seeded
 
@@ -335,7 +335,7 @@ def test_a_set_the_trust_writes_itself_is_chosen_on_the_roster(smart):
     """The document's "Support Staff Standards (Blank to write your own)": a trust adds a
     set to its file and gives it to people with the roster's `standards` column."""
     from bot.admin.roster import parse_roster
-    from bot.core.framework import Standard, StandardSet
+    from bot.core.framework_parts import Standard, StandardSet
 
     site = StandardSet(
         name="Site team standards",
@@ -366,7 +366,7 @@ def test_calendar_defaults(smart):
     assert "SMART day happens in February" in seed(SMART_STANDARDS)
 
 
-# --- SHARE against its QA policy (seed 001) -----------------------------------------------
+# --- SHARE against its QA policy -------------------------------------------------------------
 
 
 def test_share_standards_and_guidance_are_the_policys(share):

@@ -1,4 +1,4 @@
-"""An optional checkpoint end to end (PRODUCT §2.1, seed 001 §7.4: "optional PDP check point
+"""An optional checkpoint end to end (SHARE MAT's QA policy §7.4: "optional PDP check point
 meetings in January and May"): a trust adds `jan` to its framework and it opens and closes
 like September, mid-year and July: the ladder sheet, the grid's columns, the export, the
 reminders and `/staffroom`."""

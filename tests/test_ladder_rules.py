@@ -1,6 +1,7 @@
 """The ragging sheet's colour rule, level reached, development points and bands, on the
-seed's own sheets (levels 1-5 have 5, 4, 6, 6 and 11 statements; 6, 7 and 8 have 13,
-15 and 15) and in the sheet's own words (seed 000, "Leadership Ladder ragging sheet 1-5"):
+trust's own sheets (levels 1-5 have 5, 4, 6, 6 and 11 statements; 6, 7 and 8 have 13,
+15 and 15) and in the sheet's own words (SMART's Expected Standards, "Leadership Ladder
+ragging sheet 1-5"):
 
   "Start with the first line and if true colour the box green then progress to the
   next line down. When you get to one that is not true leave it blank. [...] Fill in

@@ -11,7 +11,8 @@ from datetime import datetime
 import jsonschema
 import pytest
 
-from bot.core.framework import Checkpoint, load_framework
+from bot.core.framework import load_framework
+from bot.core.framework_parts import Checkpoint
 from messages.ids import ObjectivesIds as Ids
 from messages.limits import message_problems, view_problems
 from tests.conftest import LONDON
@@ -28,7 +29,7 @@ LEADERSHIP = "Coach the two new TAs in my team on behaviour routines."
 
 @pytest.fixture(scope="module")
 def framework():
-    """The SMART framework with the optional January and May PDP check points (seed 001 §7.4)."""
+    """SMART's framework with SHARE's optional January and May PDP check points (§7.4)."""
     base = load_framework()
     extra = [
         Checkpoint.model_validate(
@@ -136,7 +137,10 @@ def test_a_year_of_objectives_written_agreed_reviewed_and_exported(
     assert message_problems(to_agree) == []
     assert to_agree["text"].startswith("<@UALICE> has written their objectives for 2026-27.")
     shown = shown_text(to_agree)
-    assert MAIN_ROLE in shown and "QE2, UR3" in shown and "Target by July:_ level 4" in shown
+    assert MAIN_ROLE in shown and "Target by July:_ level 4" in shown
+    # the standards by their names in the framework, to the appraiser and in her confirmation
+    named = "_Standards:_ *QE2* Explaining clearly; *UR3* Response to feedback"
+    assert named in shown and named in shown_text(saved)
     first_button = buttons(to_agree)[Ids.AGREE]
 
     # Alice changes objective 1 before Amir clicks: the old button shows the new version.
@@ -230,7 +234,7 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_stored(slack, fake_s
     assert errors[f"{Ids.TEXT_BLOCK_PREFIX}1"] == (
         "This is 1501 characters; please keep each objective to 1500."
     )
-    assert errors[f"{Ids.TEXT_BLOCK_PREFIX}2"] == "Write your star project objective."
+    assert errors[f"{Ids.TEXT_BLOCK_PREFIX}2"] == "Write your STAR project objective."
     assert errors[Ids.STANDARDS_BLOCK] == "'NOPE' is not one of your standards."
     assert errors[Ids.TARGET_BLOCK].startswith("Choose the ladder level you aim to reach")
     assert fake_slack.messages_to("UALICE") == fake_slack.messages_to("UAMIR") == []

@@ -1,4 +1,4 @@
-"""`staffroom outbox [--failed] [--retry ID… | --retry-failed]` (PRODUCT §3.2): what is
+"""`staffroom outbox [--failed] [--retry ID… | --retry-failed]` (README: Operate): what is
 owed, with why, and failed messages sent again, as an IT admin would run it."""
 
 from __future__ import annotations

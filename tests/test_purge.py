@@ -25,7 +25,12 @@ from storage.models import (
     FeedbackStandard,
     LadderSheet,
     LeaderScope,
+    LeadershipTraining,
     MeasurementKind,
+    Objective,
+    ObjectiveReview,
+    ObjectiveSet,
+    ObjectiveStatus,
     OutboxMessage,
     OutboxStatus,
     Staff,
@@ -39,7 +44,15 @@ from tests.conftest import LONDON
 from tests.factories import add_staff, ladder_sheet
 
 YEARS = range(2026, 2034)  # 2026-27 … 2033-34: eight academic years
-KINDS = ("commendation", "feedback", "ladder_sheet", "star_project", "visit")
+KINDS = (
+    "commendation",
+    "feedback",
+    "ladder_sheet",
+    "leadership_training",
+    "objectives",
+    "star_project",
+    "visit",
+)
 
 
 def _label(first: int) -> str:
@@ -95,7 +108,15 @@ class Trust:
                 created_at=at,
                 updated_at=at,
             )
-            session.add_all([praise, feedback, project])
+            objectives = ObjectiveSet(
+                staff_id=observee.id,
+                academic_year=_label(first),
+                target_level=3,
+                talk_comment=f"Talk {first}",
+                created_at=at,
+                updated_at=at,
+            )
+            session.add_all([praise, feedback, project, objectives])
             session.flush()
             session.add_all(
                 [
@@ -121,6 +142,26 @@ class Trust:
                         created_at=at,
                     ),
                     StarNote(project_id=project.id, stage=1, text=f"Note {first}", created_at=at),
+                    *(
+                        Objective(set_id=objectives.id, number=n, text=f"Aim {n} {first}")
+                        for n in (1, 2, 3)
+                    ),
+                    ObjectiveReview(
+                        set_id=objectives.id,
+                        number=1,
+                        checkpoint="mid",
+                        status=ObjectiveStatus.ON_TRACK,
+                        comment=f"Going well {first}",
+                        reviewed_by=observer.id,
+                        reviewed_at=at,
+                    ),
+                    LeadershipTraining(
+                        staff_id=observee.id,
+                        title=f"NPQ {first}",
+                        taken_on=day,
+                        learned=f"Coaching {first}",
+                        created_at=at,
+                    ),
                     OutboxMessage(
                         key=f"praise:{praise.id}",
                         channel=observee.slack_user_id or "",
@@ -142,9 +183,11 @@ class Trust:
     def years_left(self, table) -> list[str]:
         with self.db.read_session() as session:
             rows = session.exec(select(table)).all()
-        if table in (LadderSheet, StarProject):
+        if table in (LadderSheet, StarProject, ObjectiveSet):
             return sorted({r.academic_year for r in rows})
-        field = {Feedback: "observed_on", Visit: "visited_on"}.get(table)
+        field = {Feedback: "observed_on", Visit: "visited_on", LeadershipTraining: "taken_on"}.get(
+            table
+        )
         if field:
             return sorted({_label(_first(getattr(r, field))) for r in rows})
         moment = "at" if table is AuditEvent else "created_at"
@@ -186,7 +229,15 @@ def test_a_dry_run_counts_and_deletes_nothing(deps, trust):
 
 
 def _order(kind: str) -> int:
-    return ["commendation", "visit", "feedback", "ladder_sheet", "star_project"].index(kind)
+    return [
+        "commendation",
+        "visit",
+        "feedback",
+        "ladder_sheet",
+        "star_project",
+        "objectives",
+        "leadership_training",
+    ].index(kind)
 
 
 def test_the_oldest_year_goes_when_the_seventh_begins_and_its_counts_stay(deps, trust):
@@ -203,9 +254,20 @@ def test_the_oldest_year_goes_when_the_seventh_begins_and_its_counts_stay(deps, 
         "feedback": 2,
         "ladder_sheet": 2,
         "star_project": 2,
+        "objectives": 2,
+        "leadership_training": 2,
     }
     assert (report.messages, report.audit_events, report.people) == (2, 2, 1)
-    for table in (Commendation, Feedback, Visit, LadderSheet, StarProject, OutboxMessage):
+    for table in (
+        Commendation,
+        Feedback,
+        Visit,
+        LadderSheet,
+        StarProject,
+        ObjectiveSet,
+        LeadershipTraining,
+        OutboxMessage,
+    ):
         assert trust.years_left(table) == ALL[1:], table
     assert trust.years_left(AuditEvent) == ALL[1:]
     with deps.db.read_session() as session:
@@ -217,6 +279,12 @@ def test_the_oldest_year_goes_when_the_seventh_begins_and_its_counts_stay(deps, 
         assert len(session.exec(select(StarMeasurement)).all()) == 2 * 7
         assert len(session.exec(select(FeedbackStandard)).all()) == 2 * 7
         assert len(session.exec(select(CommendationRecipient)).all()) == 2 * 7
+        assert {o.text for o in session.exec(select(Objective)).all()} == {
+            f"Aim {n} {y}" for n in (1, 2, 3) for y in YEARS[1:]
+        }
+        assert {r.comment for r in session.exec(select(ObjectiveReview)).all()} == {
+            f"Going well {y}" for y in YEARS[1:]
+        }
         counts = [
             (c.academic_year, c.school, c.record, c.count) for c in purged_counts(session=session)
         ]
@@ -226,10 +294,14 @@ def test_the_oldest_year_goes_when_the_seventh_begins_and_its_counts_stay(deps, 
         ("2026-27", "Saltash Primary", "commendation", 3),
         ("2026-27", "Saltash Primary", "feedback", 1),
         ("2026-27", "Saltash Primary", "ladder_sheet", 1),
+        ("2026-27", "Saltash Primary", "leadership_training", 1),
+        ("2026-27", "Saltash Primary", "objectives", 1),
         ("2026-27", "Saltash Primary", "star_project", 1),
         ("2026-27", "Saltash Primary", "visit", 1),
         ("2026-27", "Tamar Academy", "feedback", 1),
         ("2026-27", "Tamar Academy", "ladder_sheet", 1),
+        ("2026-27", "Tamar Academy", "leadership_training", 1),
+        ("2026-27", "Tamar Academy", "objectives", 1),
         ("2026-27", "Tamar Academy", "star_project", 1),
         ("2026-27", "Tamar Academy", "visit", 1),
     ]

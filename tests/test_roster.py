@@ -1,4 +1,4 @@
-"""The roster CSV (PRODUCT §3.4): every invalid-row case, re-import, deactivation."""
+"""The roster CSV: every invalid-row case, re-import, deactivation."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ import pytest
 from bot.commend.give import MAX_MESSAGE
 from bot.commend.received import PraiseSummary, ReceivedPraise
 from bot.core.calendar import AcademicYear, SchoolCalendar
-from bot.core.framework import LADDER_LEVELS, Framework, load_framework
+from bot.core.framework import Framework, load_framework
+from bot.core.framework_parts import LADDER_LEVELS
 from bot.core.people import mention
 from bot.feedback.form import standard_groups
 from bot.feedback.records import FeedbackRecord, StandardView
@@ -729,7 +730,6 @@ def _appraisal_contexts(framework: Framework) -> Iterator[tuple[str, dict[str, A
             {
                 "view": view,
                 "appraiser": None,
-                "standard_names": view.standard_names,
                 "has_appraiser": has_appraiser,
             },
         )
@@ -757,12 +757,20 @@ def _appraisal_contexts(framework: Framework) -> Iterator[tuple[str, dict[str, A
             "objectives_reviewed",
             {"view": views["reviewed"], "checkpoint": checkpoint.name, "key": checkpoint.key},
         )
-    yield "objectives_nudge_write", {"year": YEAR.label, "agree_by": agree_by}
+    yield (
+        "objectives_nudge_write",
+        {
+            "year": YEAR.label,
+            "agree_by": agree_by,
+            "leadership": framework.leadership_objective.name,
+        },
+    )
     yield (
         "objectives_nudge_unagreed",
         {
             "year": YEAR.label,
             "closed": agree_by,
+            "checkpoint": objective_rules.agreement_window(framework, YEAR).checkpoint.name,
             "written": _mentions(SHOWN),
             "unwritten": _mentions(SHOWN, 2000),
             "more": 60,

@@ -1,7 +1,8 @@
-"""Verbal feedback after a lesson visit (seed 001 §7.1: "ideally on the day (and no later
-than 5 working days)"): the observer is reminded on the day it is due if they have not
-marked it given, and the observer and their line manager are told when it is overdue, on
-real dates around the October half term, through `staffroom tick` and the fake Slack."""
+"""Verbal feedback after a lesson visit (SHARE MAT's QA policy §7.1: "ideally on the day
+(and no later than 5 working days)"): the observer is reminded on the day it is due if they
+have not marked it given, and the observer and their line manager are told when it is
+overdue, on real dates around the October half term, through `staffroom tick` and the fake
+Slack."""
 
 from __future__ import annotations
 

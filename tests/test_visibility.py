@@ -1,4 +1,4 @@
-"""Who may see feedback about a person (PRODUCT §1): each role, and the refusals."""
+"""Who may see feedback about a person (bot.core.visibility): each role, and the refusals."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The export's shape (PRODUCT §3.5) as typed models: other tools rely on it, so it is
+"""The export's shape (docs/export.md) as typed models: other tools rely on it, so it is
 published as a JSON Schema (docs/export.schema.json) that a test keeps in step."""
 
 from __future__ import annotations
@@ -192,7 +192,8 @@ class ObjectiveRecord(_Shape):
     number: Literal[1, 2, 3]
     text: str
     standards: list[str]
-    target_level: int | None  # objective 3's target ladder level (None on 1 and 2)
+    # objective 3's target ladder level (None on 1 and 2, and in a trust without a ladder)
+    target_level: int | None
     agreed_at: Moment | None
     agreed_by: str | None
     talk_comment: str  # the appraiser's "let's talk first", while not agreed

@@ -3,7 +3,9 @@ the one they belong to, then deleted (`staffroom purge`, and daily inside `serve
 
 A record belongs to the academic year of what it is about: a commendation to when it
 was written, feedback to the day observed, a lesson visit to the day of the visit, a
-ladder sheet and a STAR project (with its measurements and notes) to their year. With
+ladder sheet, a STAR project (with its measurements and notes) and a year's objectives
+(with their reviews) to their year, a leadership training write-up to the day the
+training was taken. With
 six years, a record of 2026-27 goes when 2033-34 begins. What is deleted is first
 counted, by academic year, school and kind, into anonymous counts that stay. Copies of
 messages queued before then go too, sent messages keep no words at all, audit entries
@@ -34,12 +36,14 @@ log = logging.getLogger(__name__)
 SCHEDULED_AT = time(2, 30)  # daily, in the trust's time zone: a quiet hour
 
 # The kinds of record purged, in an order that deletes what links to a row before the row.
-COMMENDATION, VISIT, FEEDBACK, LADDER_SHEET, STAR_PROJECT = (
+COMMENDATION, VISIT, FEEDBACK, LADDER_SHEET, STAR_PROJECT, OBJECTIVES, TRAINING = (
     "commendation",
     "visit",
     "feedback",
     "ladder_sheet",
     "star_project",
+    "objectives",
+    "leadership_training",
 )
 
 
@@ -159,6 +163,16 @@ def _kinds(day: date, moment: datetime, year: str) -> list[tuple[str, Old, Delet
             STAR_PROJECT,
             lambda s: retention.old_projects(session=s, before_year=year),
             lambda s, ids: retention.delete_projects(session=s, ids=ids),
+        ),
+        (
+            OBJECTIVES,
+            lambda s: retention.old_objective_sets(session=s, before_year=year),
+            lambda s, ids: retention.delete_objective_sets(session=s, ids=ids),
+        ),
+        (
+            TRAINING,
+            lambda s: retention.old_training(session=s, before=day),
+            lambda s, ids: retention.delete_training(session=s, ids=ids),
         ),
     ]
 

@@ -1,1 +1,1 @@
-"""Commend a colleague (PRODUCT §2.2): giving praise, and what a person has received."""
+"""Commend a colleague: giving praise, and what a person has received."""

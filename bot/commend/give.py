@@ -1,4 +1,4 @@
-"""Commend a colleague (PRODUCT §2.2, seed 001 §2.7).
+"""Commend a colleague (SHARE MAT's QA policy §2.7).
 
 `Commend` validates a commendation, records it, and queues the messages it owes
 (recipients, their appraisers, the author, and the celebrations channel when the

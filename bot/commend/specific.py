@@ -1,5 +1,5 @@
-"""Whether praise says something specific (seed 000, level 6 iv: "the demotivation of
-poorly evidenced praise ... praise is earned and accurate"). Pure.
+"""Whether praise says something specific (SMART's Expected Standards, level 6 iv:
+"the demotivation of poorly evidenced praise ... praise is earned and accurate"). Pure.
 
 Praise that is very short, or only generic thanks ("Thanks so much for all your hard
 work!"), gets a gentle prompt in the form to say what the person did and what

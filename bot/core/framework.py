@@ -8,7 +8,6 @@ the file and reports the first problems with the key at fault.
 from __future__ import annotations
 
 import re
-from datetime import date, time
 from functools import cached_property
 from importlib import resources
 from itertools import pairwise
@@ -17,194 +16,34 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bot.core.errors import FrameworkError
+from bot.core.framework_parts import (
+    LADDER_LEVELS,
+    Checkpoint,
+    ExpectedLevel,
+    Goal,
+    Holiday,
+    LadderLevel,
+    LeadershipObjective,
+    Rating,
+    StandardSet,
+    Star,
+    Value,
+    VisitDeadlines,
+    WeeklySummary,
+    WorkingHours,
+    _Strict,
+    require_unique,
+)
 from storage.models import Role
 
-ROLES = tuple(role.value for role in Role)  # the roster's roles (PRODUCT §3.4), one list
-LADDER_LEVELS = 10
+ROLES = tuple(role.value for role in Role)  # the roster's roles, one list
 SHEET_LEVELS = 8
 FIXED_CHECKPOINTS = ("sep", "mid", "jul")  # the appraisal year's three fixed checkpoints
 BUILTIN_FRAMEWORKS = ("smart", "share")
-_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Value(_Strict):
-    code: str = Field(min_length=1, max_length=20)
-    name: str = Field(min_length=1, max_length=75)
-
-
-class Rating(_Strict):
-    code: str = Field(min_length=1, max_length=3)
-    name: str = Field(min_length=1)
-    meaning: str = Field(min_length=1)
-
-
-class Standard(_Strict):
-    """One standard: its code and name, and what the trust's document says about it:
-    the "Outstanding" and "Below minimum standards" descriptors, or guidance lines (a
-    line ending in ':' introduces the lines after it)."""
-
-    code: str = Field(min_length=1, max_length=10)
-    name: str = Field(min_length=1)
-    heading: str = ""  # the heading it sits under in the document (e.g. a value)
-    outstanding: str = ""
-    below: str = ""
-    guidance: list[str] = Field(default_factory=list)
-
-
-class StandardSet(_Strict):
-    name: str = Field(min_length=1)
-    about: str = ""  # the document's words introducing the set
-    key: str = ""  # the document's key to abbreviations used in the set
-    standards: list[Standard] = Field(min_length=1, max_length=100)
-
-    @field_validator("standards")
-    @classmethod
-    def _codes_unique(cls, standards: list[Standard]) -> list[Standard]:
-        _require_unique([s.code for s in standards], "standard code")
-        return standards
-
-    def get(self, code: str) -> Standard | None:
-        return next((s for s in self.standards if s.code == code), None)
-
-
-class MonthDay(_Strict):
-    month: int
-    day: int
-
-    def on(self, year: int) -> date:
-        return date(year, self.month, self.day)
-
-
-class Checkpoint(_Strict):
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=20)
-    name: str = Field(min_length=1, max_length=60)
-    column: str = Field(default="", max_length=12)  # its heading on the sheet ("Sep")
-    opens: MonthDay
-    closes: MonthDay
-    optional: bool = False
-
-    @property
-    def heading(self) -> str:
-        return self.column or self.name
-
-    @field_validator("opens", "closes", mode="before")
-    @classmethod
-    def _parse_month_day(cls, raw: object) -> object:
-        if isinstance(raw, str):
-            match = _MONTH_DAY.match(raw)
-            if not match:
-                raise ValueError(f"must be MM-DD, got {raw!r}")
-            month, day = int(match[1]), int(match[2])
-            try:
-                date(2024, month, day)  # a leap year, so 02-29 is accepted
-            except ValueError:
-                raise ValueError(f"{raw!r} is not a day of the year") from None
-            return {"month": month, "day": day}
-        return raw
-
-
-class LadderLevel(_Strict):
-    level: int = Field(ge=1, le=LADDER_LEVELS)
-    name: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    criteria: list[str] = Field(default_factory=list)  # the level's summary: minimum criteria
-    statements: list[str] = Field(default_factory=list)  # its ragging sheet, in order
-    description: str = ""  # levels without a sheet: what the level looks like
-
-    @field_validator("statements")
-    @classmethod
-    def _statements_not_blank(cls, statements: list[str]) -> list[str]:
-        for index, text in enumerate(statements):
-            if not text.strip():
-                raise ValueError(f"statement {index + 1} is empty")
-        return statements
-
-
-class ExpectedLevel(_Strict):
-    level: int = Field(ge=1, le=LADDER_LEVELS)
-    grades: list[str] = Field(min_length=1)
-
-
-class Goal(_Strict):
-    """One of the trust's strategic goals, with the objectives staff link theirs to."""
-
-    name: str = Field(min_length=1)
-    objectives: list[str] = Field(default_factory=list)
-
-
-class VisitDeadlines(_Strict):
-    """After a formal lesson visit: verbal and written feedback within so many working days."""
-
-    verbal_working_days: int = Field(default=5, ge=1, le=60)
-    written_working_days: int = Field(default=10, ge=1, le=60)
-    remind_working_days_before: int = Field(default=2, ge=1, le=20)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> VisitDeadlines:
-        if self.written_working_days < self.verbal_working_days:
-            raise ValueError("written feedback cannot be due before verbal feedback")
-        return self
-
-
-class SharingDay(_Strict):
-    """The trust's day for sharing STAR projects (SMART day, in February)."""
-
-    name: str = Field(min_length=1, max_length=40)
-    month: int = Field(ge=1, le=12)
-
-
-class Star(_Strict):
-    sharing_day: SharingDay | None = None
-    # The baseline is measured "before you start": remind this many working days before.
-    baseline_notice_working_days: int = Field(default=5, ge=1, le=20)
-
-
-class Holiday(_Strict):
-    name: str = Field(min_length=1)
-    start: date
-    end: date
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Holiday:
-        if self.end < self.start:
-            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
-        return self
-
-
-class WorkingHours(_Strict):
-    start: time
-    end: time
-
-    @model_validator(mode="after")
-    def _ordered(self) -> WorkingHours:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
-
-
-class WeeklySummary(_Strict):
-    day: str = Field(default="fri", pattern=r"^(mon|tue|wed|thu|fri)$")
-    at: time = time(15, 0)
-
-    @property
-    def weekday(self) -> int:
-        return ("mon", "tue", "wed", "thu", "fri").index(self.day)
 
 
 class Framework(_Strict):
@@ -227,6 +66,7 @@ class Framework(_Strict):
     star: Star = Field(default_factory=Star)
     checkpoints: list[Checkpoint] = Field(min_length=1)
     ladder: list[LadderLevel] = Field(default_factory=list)
+    leadership_objective: LeadershipObjective = Field(default_factory=LeadershipObjective)
     expected_levels: list[ExpectedLevel] = Field(default_factory=list)
     # The chart's key: someone new to a role may work this many levels below expected.
     new_to_role_levels: int = Field(default=1, ge=0, le=3)
@@ -271,7 +111,7 @@ class Framework(_Strict):
     ) -> list[Value] | list[Rating] | list[Checkpoint]:
         key = "key" if info.field_name == "checkpoints" else "code"
         kind = (info.field_name or "item").removesuffix("s")
-        _require_unique([getattr(item, key) for item in items], f"{kind} {key}")
+        require_unique([getattr(item, key) for item in items], f"{kind} {key}")
         return items
 
     @field_validator("checkpoints")
@@ -319,13 +159,13 @@ class Framework(_Strict):
     @field_validator("expected_levels")
     @classmethod
     def _grades_unique(cls, rows: list[ExpectedLevel]) -> list[ExpectedLevel]:
-        _require_unique([normalise_grade(g) for row in rows for g in row.grades], "grade")
+        require_unique([normalise_grade(g) for row in rows for g in row.grades], "grade")
         return rows
 
     @field_validator("standard_set_for_grade")
     @classmethod
     def _set_grades_unique(cls, by_grade: dict[str, str]) -> dict[str, str]:
-        _require_unique([normalise_grade(g) for g in by_grade], "grade")
+        require_unique([normalise_grade(g) for g in by_grade], "grade")
         return by_grade
 
     @model_validator(mode="after")
@@ -391,14 +231,6 @@ class Framework(_Strict):
 
 def normalise_grade(grade: str) -> str:
     return re.sub(r"\s+", "", grade).upper()
-
-
-def _require_unique(items: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for item in items:
-        if item in seen:
-            raise ValueError(f"duplicate {what} {item!r}")
-        seen.add(item)
 
 
 def builtin_framework_path(name: str = "smart") -> Path:

@@ -1,4 +1,4 @@
-"""Who may see a record about a person (PRODUCT §1; QA policy, seed 001 §3.1).
+"""Who may see a record about a person (SHARE MAT's QA policy §3.1).
 
 A record is seen only by its subject, its author, the subject's appraiser and
 the leaders of the subject's school (school leaders) or of the whole trust

@@ -1,1 +1,1 @@
-"""Informal feedback and lesson visits (PRODUCT §2.3)."""
+"""Informal feedback and lesson visits."""

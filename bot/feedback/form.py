@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from bot.core.calendar import SchoolCalendar
 from bot.core.errors import InvalidInput, Problem, problem
-from bot.core.framework import Framework, Standard, StandardSet
+from bot.core.framework import Framework
+from bot.core.framework_parts import Standard, StandardSet
 from bot.core.people import IsBot, active_appraiser, colleague, refreshed
 from bot.core.usecase import UseCase
 from bot.feedback.records import FeedbackRecord, record_of

@@ -1,4 +1,4 @@
-"""Feedback as people are shown it, and who may see it (PRODUCT §1)."""
+"""Feedback as people are shown it, and who may see it (bot.core.visibility)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.core.errors import NotAllowed, problem
-from bot.core.framework import Framework, StandardSet
+from bot.core.framework import Framework
+from bot.core.framework_parts import StandardSet
 from bot.core.people import mention
 from bot.core.visibility import can_see
 from storage.db import Database

@@ -1,4 +1,4 @@
-"""Rules of informal feedback and lesson visits (PRODUCT §2.3; seed 001 §6.25-7.4).
+"""Rules of informal feedback and lesson visits (SHARE MAT's QA policy §6.25-7.4).
 
 Feedback names 1-4 standards from the observee's standard set (chosen on the
 roster, else by grade, else by role; the meetings set for a meeting). A lesson
@@ -14,7 +14,8 @@ from typing import Literal
 from bot.core import typed
 from bot.core.calendar import AcademicYear
 from bot.core.errors import InvalidInput, Problem, invalid, problem
-from bot.core.framework import Framework, StandardSet
+from bot.core.framework import Framework
+from bot.core.framework_parts import StandardSet
 from storage.models import FeedbackContext, Staff
 
 MAX_STANDARDS = 4

@@ -1,5 +1,5 @@
 """Formal lesson visits: logging one with its deadlines, marking verbal feedback given,
-and starting the written feedback that completes it (PRODUCT §2.3)."""
+and starting the written feedback that completes it."""
 
 from __future__ import annotations
 

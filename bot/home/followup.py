@@ -1,6 +1,6 @@
-"""The leaders' follow-up list (seed 000: leaders "monitor the QA information to ensure
-... follow up"): who needs following up, by name. Channel summaries never show it: it
-is only on a leader's own App Home (and in a modal opened from it)."""
+"""The leaders' follow-up list (SMART's Expected Standards: leaders "monitor the QA
+information to ensure ... follow up"): who needs following up, by name. Channel summaries
+never show it: it is only on a leader's own App Home (and in a modal opened from it)."""
 
 from __future__ import annotations
 

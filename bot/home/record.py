@@ -1,5 +1,5 @@
 """A person's record as their appraiser or leader opens it from the App Home: their
-objectives, ladder sheet, STAR project, feedback and visits (PRODUCT §1)."""
+objectives, ladder sheet, STAR project, feedback and visits (bot.core.visibility)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class Record:
 
 
 def shown_to(viewer: Staff, subject: Staff | None) -> Staff:
-    """The one gate before someone's record is shown (PRODUCT §1): the person, their
+    """The one gate before someone's record is shown (bot.core.visibility): the person, their
     appraiser and their leaders only. NotAllowed, and nothing shown, for anyone else."""
     if subject is None or not subject.active or not can_see(viewer, subject):
         raise NotAllowed(problem("home.private"))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.core.calendar import AcademicYear
-from bot.core.framework import Framework, Holiday
+from bot.core.framework import Framework
+from bot.core.framework_parts import Holiday
 
 TERM_BREAK_DAYS = 10
 

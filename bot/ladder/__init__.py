@@ -1,1 +1,1 @@
-"""The leadership ladder and its ragging sheets (PRODUCT §2.5)."""
+"""The leadership ladder and its ragging sheets."""

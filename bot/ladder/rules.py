@@ -1,4 +1,4 @@
-"""The leadership ladder's ragging sheet (PRODUCT §2.5; seed 000, ragging sheets).
+"""The leadership ladder's ragging sheet (SMART's Expected Standards, ragging sheets).
 
 The sheet's own rule: "Start with the first line and if true colour the box green
 then progress to the next line down. When you get to one that is not true leave

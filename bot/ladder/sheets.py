@@ -18,7 +18,8 @@ from sqlmodel import Session
 from bot.admin import audit
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
-from bot.core.framework import LADDER_LEVELS, Framework
+from bot.core.framework import Framework
+from bot.core.framework_parts import LADDER_LEVELS
 from bot.core.people import active_appraiser, on_roster, refreshed
 from bot.core.usecase import UseCase
 from bot.core.visibility import can_see

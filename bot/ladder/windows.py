@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.calendar import AcademicYear
-from bot.core.framework import Checkpoint, Framework
+from bot.core.framework import Framework
+from bot.core.framework_parts import Checkpoint
 
 
 @dataclass(frozen=True)

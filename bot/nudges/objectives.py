@@ -1,10 +1,10 @@
-"""The appraisal year's nudges (PRODUCT §2.5a), through the same outbox as every other:
+"""The appraisal year's nudges, through the same outbox as every other:
 objectives not written by 1 October (to the person); objectives not agreed by the end
 of the September checkpoint (to the appraiser); reviews due at each review checkpoint,
 Mid-year, July and any optional check point (to the appraiser, when it opens and a week
 before it closes); and once a half-term, to each appraiser, the appraisees nobody has
-commended in it (seed 000, level 6 iv: "opportunities for those with low praise are
-rarely missed").
+commended in it (SMART's Expected Standards, level 6 iv: "opportunities for those with
+low praise are rarely missed").
 
 Each has a natural key (kind, person, period) so any number of ticks queue it once;
 what is due depends only on the database and the date. `objective_nudges` is called
@@ -120,7 +120,11 @@ def _unwritten(
                 person,
                 f"nudge:obj-write:{state.year.label}:{person.id}",
                 "objectives_nudge_write",
-                {"year": state.year.label, "agree_by": closes},
+                {
+                    "year": state.year.label,
+                    "agree_by": closes,
+                    "leadership": framework.leadership_objective.name,
+                },
                 optional=True,
             )
 
@@ -151,6 +155,7 @@ def _unagreed(
                 {
                     "year": state.year.label,
                     "closed": window.closes,
+                    "checkpoint": window.checkpoint.name,
                     "written": [mention(p) for p in written[:SHOWN]],
                     "unwritten": [mention(p) for p in unwritten[:SHOWN]],
                     "more": max(0, len(written) - SHOWN) + max(0, len(unwritten) - SHOWN),

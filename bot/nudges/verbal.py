@@ -1,4 +1,4 @@
-"""Reminders about verbal feedback after a lesson visit (PRODUCT §2.3; seed 001 §7.1:
+"""Reminders about verbal feedback after a lesson visit (SHARE MAT's QA policy §7.1:
 "Verbal feedback will be given to staff as soon as practicable, ideally on the day
 (and no later than 5 working days)").
 

@@ -1,1 +1,1 @@
-"""The appraisal year's three objectives: written, agreed and reviewed (PRODUCT §2.5a)."""
+"""The appraisal year's three objectives: written, agreed and reviewed."""

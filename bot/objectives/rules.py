@@ -1,11 +1,12 @@
-"""The rules of the three appraisal objectives (seed 000, "Our appraisal categories";
-seed 001 §7.4; PRODUCT §2.5a). Pure: no Slack, no SQL, no wording.
+"""The rules of the three appraisal objectives (SMART's Expected Standards, "Our
+appraisal categories"; SHARE MAT's QA policy §7.4). Pure: no Slack, no SQL, no wording.
 
 Objective 1 is the main role (with 1-4 of the person's standards if they like),
-2 the STAR project, 3 leadership (a target ladder level and how they will help
-their teams). The appraiser agrees them at the first appraisal meeting, by the
-end of the September checkpoint, and reviews each at every later checkpoint: the
-mid-year and final reviews, and any optional check point the trust adds.
+2 the STAR project, 3 leadership (how they will help their teams and, in a trust
+with a leadership ladder, the level they aim for by July; the trust's framework may
+word it its own way). The appraiser agrees them at the first appraisal meeting, by
+the end of the September checkpoint, and reviews each at every later checkpoint:
+the mid-year and final reviews, and any optional check point the trust adds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from datetime import date
 
 from bot.core.calendar import AcademicYear
 from bot.core.errors import InvalidInput, Problem, problem
-from bot.core.framework import LADDER_LEVELS, Checkpoint, Framework, StandardSet
+from bot.core.framework import Framework
+from bot.core.framework_parts import LADDER_LEVELS, Checkpoint, StandardSet
 from bot.ladder.windows import Window, window_of
 from storage.models import ObjectiveStatus
 
@@ -45,6 +47,12 @@ def comment_field(number: int) -> str:
     return f"comment:{number}"
 
 
+def trust_name(framework: Framework, number: int) -> str:
+    """What the trust's framework calls an objective ("" where it leaves it to staffroom:
+    only objective 3 is worded by the framework)."""
+    return framework.leadership_objective.name if number == LEADERSHIP else ""
+
+
 INTERIM_STATUSES = (ObjectiveStatus.ON_TRACK, ObjectiveStatus.NEEDS_SUPPORT, ObjectiveStatus.MET)
 FINAL_STATUSES = (ObjectiveStatus.MET, ObjectiveStatus.PARTLY_MET, ObjectiveStatus.NOT_MET)
 
@@ -54,14 +62,18 @@ def check_objectives(
     standards: Sequence[str],
     standard_set: StandardSet,
     target: int | None,
+    framework: Framework,
 ) -> None:
     """InvalidInput naming every field at fault: each objective written and at most
-    1,500 characters, 0-4 of the person's own standards, a ladder level to aim for."""
+    1,500 characters, 0-4 of the person's own standards and, in a trust with a ladder,
+    a ladder level to aim for (without one, `target` is not asked and not looked at)."""
     errors: dict[str, Problem] = {}
     for number in NUMBERS:
         text = texts.get(number, "").strip()
         if not text:
-            errors[text_field(number)] = problem("objectives.empty", number=number)
+            errors[text_field(number)] = problem(
+                "objectives.empty", number=number, name=trust_name(framework, number)
+            )
         elif len(text) > MAX_TEXT:
             errors[text_field(number)] = problem(
                 "objectives.too_long", number=number, length=len(text), limit=MAX_TEXT
@@ -73,7 +85,7 @@ def check_objectives(
         errors[STANDARDS] = problem(
             "objectives.too_many_standards", chosen=len(set(standards)), limit=MAX_STANDARDS
         )
-    if target is None or not 1 <= target <= LADDER_LEVELS:
+    if framework.has_ladder and (target is None or not 1 <= target <= LADDER_LEVELS):
         errors[TARGET] = problem("objectives.no_target", levels=LADDER_LEVELS)
     if errors:
         raise InvalidInput(errors)
@@ -133,7 +145,9 @@ def check_statuses(
         raw = statuses.get(number)
         status = next((s for s in allowed if s.value == raw), None)
         if status is None:
-            errors[status_field(number)] = problem("objectives.no_status", number=number)
+            errors[status_field(number)] = problem(
+                "objectives.no_status", number=number, name=trust_name(framework, number)
+            )
         else:
             chosen[number] = status
     if errors:

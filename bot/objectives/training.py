@@ -1,5 +1,6 @@
-"""Leadership training write-ups (seed 000, "Leadership training"): after training, the
-person writes up what they learned, and it goes in their Staff Appraisal Report."""
+"""Leadership training write-ups (SMART's Expected Standards, "Leadership training"): after
+training, the person writes up what they learned, and it goes in their Staff Appraisal
+Report."""
 
 from __future__ import annotations
 

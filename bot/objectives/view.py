@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -12,6 +12,7 @@ from bot.admin import audit
 from bot.core.calendar import AcademicYear, SchoolCalendar
 from bot.core.errors import NotAllowed, invalid, problem
 from bot.core.framework import Framework
+from bot.core.framework_parts import LeadershipObjective
 from bot.core.people import mention, on_roster
 from bot.core.visibility import can_see
 from bot.feedback.rules import standard_set_for
@@ -80,14 +81,15 @@ class ObjectivesView:
     set_id: int | None
     version: int
     objectives: list[ObjectiveView]
-    target_level: int | None
+    target_level: int | None  # objective 3's ladder level for July (None without a ladder)
     agreed_on: date | None
     agreed_by: str | None
     talk_comment: str
     star: StarLink | None
     review_at: ReviewAt | None
     appraiser_id: int | None
-    standard_names: dict[str, str] = field(default_factory=dict)
+    has_ladder: bool  # the trust has a leadership ladder: objective 3 aims for a level
+    leadership: LeadershipObjective  # objective 3 as the trust's framework words it
 
     @property
     def written(self) -> bool:
@@ -132,7 +134,7 @@ def objectives_view(
     objectives = objectives_in(session=session, set_ids=[set_id])[set_id] if set_id else []
     reviews = reviews_in(session=session, set_ids=[set_id])[set_id] if set_id else []
     project = current_project(session=session, owner_id=person.id, academic_year=label)
-    target = target_of(session, person, label, found)
+    target = target_of(session, person, label, found) if framework.has_ladder else None
     names = [r.reviewed_by for r in reviews] + (
         [found.agreed_by] if found and found.agreed_by else []
     )
@@ -206,14 +208,15 @@ def shape(
         set_id=found.id if found else None,
         version=found.version if found else 0,
         objectives=views,
-        target_level=target,
+        target_level=target if framework.has_ladder else None,
         agreed_on=calendar.today(found.agreed_at) if found and found.agreed_at else None,
         agreed_by=named(found.agreed_by) if found else None,
         talk_comment=found.talk_comment if found else "",
         star=star,
         review_at=_review_at(framework, calendar, year, views, now),
         appraiser_id=person.appraiser_id,
-        standard_names={s.code: s.name for s in standard_set.standards},
+        has_ladder=framework.has_ladder,
+        leadership=framework.leadership_objective,
     )
 
 
@@ -258,7 +261,7 @@ def _review_at(
 
 
 def shown_to(viewer: Staff, subject: Staff) -> None:
-    """The one gate before a person's objectives are shown to someone (PRODUCT §1): the
+    """The one gate before a person's objectives are shown to someone (bot.core.visibility): the
     person, their appraiser and their leaders only. NotAllowed for anyone else."""
     if not can_see(viewer, subject):
         raise NotAllowed(problem("objectives.private"))

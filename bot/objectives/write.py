@@ -70,10 +70,14 @@ class WriteObjectives(UseCase[Written]):
         check_not_agreed(session, person, year)
         standard_set = self.framework.standard_sets[standard_set_of(self.framework, person)]
         draft = self.draft
-        rules.check_objectives(draft.texts(), draft.standards, standard_set, draft.target)
+        rules.check_objectives(
+            draft.texts(), draft.standards, standard_set, draft.target, self.framework
+        )
         if not write:
             return None
-        assert person.id is not None and draft.target is not None
+        assert person.id is not None
+        # Objective 3 aims for a ladder level only in a trust with a ladder.
+        target = draft.target if self.framework.has_ladder else None
         standards = list(dict.fromkeys(draft.standards))
         stored = write_objectives(
             session=session,
@@ -83,20 +87,21 @@ class WriteObjectives(UseCase[Written]):
                 (number, text.strip(), standards if number == rules.MAIN_ROLE else [])
                 for number, text in draft.texts().items()
             ],
-            target_level=draft.target,
+            target_level=target,
             now=self.now,
         )
-        set_sheet_target(
-            session=session,
-            staff_id=person.id,
-            academic_year=year,
-            checkpoint=TARGET_CHECKPOINT,
-            target_level=draft.target,
-        )
+        if target is not None:
+            set_sheet_target(
+                session=session,
+                staff_id=person.id,
+                academic_year=year,
+                checkpoint=TARGET_CHECKPOINT,
+                target_level=target,
+            )
         view = objectives_view(session, self.framework, self.calendar, person, self.now)
         appraiser = active_appraiser(session, person)
         key = f"objectives:{stored.id}:v{stored.version}"
-        context = {"view": view, "appraiser": None, "standard_names": view.standard_names}
+        context = {"view": view, "appraiser": None}
         deliveries = []
         if person.slack_user_id:
             deliveries.append(

@@ -1,1 +1,1 @@
-"""The Staff Appraisal Report: a person's year on one printable document (PRODUCT §2.5a)."""
+"""The Staff Appraisal Report: a person's year on one printable document."""

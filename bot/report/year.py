@@ -1,5 +1,5 @@
 """What the Staff Appraisal Report holds: the year of one person, named as on paper
-(PRODUCT §2.5a): objectives and reviews, the STAR project with its KPI table and
+(the appraisal year): objectives and reviews, the STAR project with its KPI table and
 change, the ladder grid with expected and target level, feedback received (standards
 and ratings over time), lesson visits, commendations received, and leadership
 training write-ups. Seen by the person, their appraiser and their leaders only."""
@@ -96,7 +96,7 @@ class AppraisalReport:
 
 
 def shown_to(viewer: Staff, subject: Staff) -> None:
-    """The one gate before a person's report is made for someone (PRODUCT §2.5a): the
+    """The one gate before a person's report is made for someone: the
     person, their appraiser and their leaders only. NotAllowed for anyone else."""
     if not can_see(viewer, subject):
         raise NotAllowed(problem("report.private"))

@@ -1,1 +1,1 @@
-"""STAR projects: Smart Tested Action Research (PRODUCT §2.4)."""
+"""STAR projects: Smart Tested Action Research."""

@@ -27,9 +27,9 @@ def needs_at(
     *, db: Database, calendar: SchoolCalendar, now: datetime, owner_id: int | None = None
 ) -> list[StarNeed]:
     """Which projects (of `owner_id`, or everyone's) need what at `now`: the baseline from a
-    few working days before the planned start (seed 000: "take a measurement of it before
-    you start"; the framework says how many), the final measurement from the planned end,
-    and in October the evaluation of last year's projects."""
+    few working days before the planned start (SMART's Expected Standards: "take a
+    measurement of it before you start"; the framework says how many), the final measurement
+    from the planned end, and in October the evaluation of last year's projects."""
     today = calendar.today(now)
     notice = calendar.framework.star.baseline_notice_working_days
     year = AcademicYear.of(today)

@@ -1,5 +1,5 @@
 """Evaluating a STAR project: the owner writes what they learned, their appraiser
-confirms it, and the project passes whichever way the KPI moved (PRODUCT §2.4)."""
+confirms it, and the project passes whichever way the KPI moved."""
 
 from __future__ import annotations
 

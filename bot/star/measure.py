@@ -1,5 +1,5 @@
 """Measuring a STAR project's KPI: a baseline before, interims along the way, a final
-taken exactly like the baseline (PRODUCT §2.4)."""
+taken exactly like the baseline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""STAR project rules (seed 000, Appraisal Objective 2; PRODUCT §2.4).
+"""STAR project rules (SMART's Expected Standards, Appraisal Objective 2).
 
 Stages: 1 choose an idea, 2 research, 3 plan, 4 try it out, 5 evaluate, 6 share.
 The KPI is measured before (baseline) and, in exactly the same way, at the end

@@ -1,1 +1,1 @@
-"""Leader summaries: counts by school for channels (PRODUCT §1)."""
+"""Leader summaries: counts by school for channels (bot.core.visibility)."""

@@ -2,7 +2,7 @@
 
 Figures come from aggregate queries (storage.summary). Channel posts carry counts
 and praise its authors made public, never feedback text, a named person's rating,
-or who is below their expected level or owes feedback (PRODUCT §1).
+or who is below their expected level or owes feedback (bot.core.visibility).
 """
 
 from __future__ import annotations

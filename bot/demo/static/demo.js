@@ -8,7 +8,10 @@ const EMOJI = {
   large_orange_square: "🟧", white_large_square: "⬜", mag: "🔍", memo: "📝", seedling: "🌱",
   sparkles: "✨", star: "⭐", star2: "🌟", straight_ruler: "📏", tada: "🎉", warning: "⚠️",
   white_check_mark: "✅", zzz: "💤", wave: "👋", clap: "👏", bar_chart: "📊", calendar: "📅",
-  bell: "🔔", raised_hands: "🙌", heart: "❤️", thumbsup: "👍",
+  bell: "🔔", raised_hands: "🙌", heart: "❤️", thumbsup: "👍", arrows_counterclockwise: "🔄",
+  bulb: "💡", dart: "🎯", handshake: "🤝", large_green_circle: "🟢", large_orange_circle: "🟠",
+  large_yellow_circle: "🟡", page_facing_up: "📄", red_circle: "🔴", speech_balloon: "💬",
+  sunflower: "🌻",
 };
 const $ = (id) => document.getElementById(id);
 const ui = {
