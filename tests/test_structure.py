@@ -6,18 +6,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "storage", "messages")
 MIGRATIONS = ROOT / "storage" / "migrations" / "versions"  # written once, never reshaped
 MODULE_LINES = 400
 LISTENER_LINES = 40
-
-# Over the limit today, each named with why; remove an entry when its module is split.
-KNOWN_LONG_MODULES = {
-    "bot/core/framework.py": "split pending",
-}
 
 
 def _modules() -> list[Path]:
@@ -43,16 +36,8 @@ def test_no_module_is_over_400_lines():
         _name(path): lines
         for path in _modules()
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
-        and _name(path) not in KNOWN_LONG_MODULES
     }
     assert too_long == {}
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_LONG_MODULES))
-def test_each_known_long_module_is_still_long(name):
-    """An exception outlives its reason only until someone notices: this test notices."""
-    lines = len((ROOT / name).read_text(encoding="utf-8").splitlines())
-    assert lines > MODULE_LINES, f"{name} is {lines} lines now: drop it from KNOWN_LONG_MODULES"
 
 
 def test_no_function_in_handlers_is_over_40_lines():
