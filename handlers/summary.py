@@ -9,7 +9,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.outbox.sender import upload_chart
+from bot.outbox.posting import upload_chart
 from bot.runtime.deps import Deps
 from bot.summary import figures, post, weekly
 from handlers.context import after_ack, listener, on_roster

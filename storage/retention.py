@@ -37,7 +37,7 @@ from storage.models import (
     StarProject,
     Visit,
 )
-from storage.outbox import SENT_PAYLOAD
+from storage.outbox_claims import SENT_PAYLOAD
 
 Row = tuple[int, Any, str]  # id, when it belongs (a moment, a day or a year label), school
 _CHUNK = 500  # ids per statement: well within every backend's limit on parameters

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
-from sqlmodel import select as select_model
 
 from storage.models import (
     Commendation,
@@ -24,9 +23,11 @@ from storage.models import (
     Staff,
     StarMeasurement,
     StarProject,
-    SummarySubscription,
     Visit,
 )
+
+# bot.admin.export still imports this from here; it belongs to storage.subscriptions.
+from storage.subscriptions import subscriptions_by as subscriptions_by
 
 
 def _school(query: Any, school: str | None) -> Any:
@@ -368,47 +369,3 @@ def weekly_counts(
     praise_counts = session.execute(_school(praise, school)).one()
     feedback_counts = session.execute(_school(given, school)).one()
     return list(zip(praise_counts, feedback_counts, strict=True))
-
-
-def subscribe(
-    *, session: Session, channel_id: str, school: str | None, staff_id: int, now: datetime
-) -> bool:
-    """Subscribe a channel; False if it already was (its scope is then brought up to date)."""
-    existing = session.get(SummarySubscription, channel_id)
-    if existing is not None:
-        existing.school = school
-        session.add(existing)
-        return False
-    session.add(
-        SummarySubscription(
-            channel_id=channel_id, school=school, subscribed_by=staff_id, created_at=now
-        )
-    )
-    return True
-
-
-def subscription(*, session: Session, channel_id: str) -> SummarySubscription | None:
-    return session.get(SummarySubscription, channel_id)
-
-
-def unsubscribe(*, session: Session, channel_id: str) -> bool:
-    existing = session.get(SummarySubscription, channel_id)
-    if existing is None:
-        return False
-    session.delete(existing)
-    return True
-
-
-def subscriptions(*, session: Session) -> list[SummarySubscription]:
-    return list(session.exec(select_model(SummarySubscription)).all())
-
-
-def subscriptions_by(*, session: Session, staff_id: int) -> list[SummarySubscription]:
-    """The channels this person subscribed to the weekly summary."""
-    return list(
-        session.exec(
-            select_model(SummarySubscription)
-            .where(SummarySubscription.subscribed_by == staff_id)
-            .order_by(col(SummarySubscription.created_at))
-        ).all()
-    )

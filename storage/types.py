@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -38,3 +41,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def utc_field(**kwargs: Any) -> Any:
+    """A table's timestamp field: an aware UTC column (`nullable`, `index` as for `Column`)."""
+    return Field(sa_column=Column(UTCDateTime(), **kwargs))
+
+
+def enum_type(enum: type[StrEnum], length: int) -> SAEnum:
+    """Store an enum by its value ('pending'), as a plain string column."""
+    return SAEnum(
+        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )

@@ -9,8 +9,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bot.localslack.client import SlackClient
+from bot.localslack.inputs import element_state, ordered_options
 from bot.localslack.webapi import FakeSlack
-from bot.localslack.workspace import element_state, ordered_options
 
 TEXT_INPUTS = ("plain_text_input",)
 # Slack methods and response_url posts that carry what the app shows people.

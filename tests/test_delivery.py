@@ -21,15 +21,8 @@ from bot.runtime.config import Settings
 from bot.runtime.slack_client import make_client
 from storage.db import Database
 from storage.models import OutboxStatus
-from storage.outbox import (
-    Claim,
-    claim,
-    count_by_status,
-    mark_retry,
-    mark_sent,
-    message_by_key,
-    take_over,
-)
+from storage.outbox import count_by_status, message_by_key
+from storage.outbox_claims import Claim, claim, mark_retry, mark_sent, take_over
 from storage.ratelimit import current
 from tests.outbox_support import quick_lookups
 

@@ -68,7 +68,7 @@ def _read_script(path: Path) -> str:
 
 
 def _serve_page(demo: object) -> int:
-    from bot.demo.trust import FIRST_SCHOOL, PEOPLE, SECOND_SCHOOL
+    from bot.demo.sample import sample
     from bot.demo.world import Demo
 
     assert isinstance(demo, Demo)
@@ -90,7 +90,7 @@ def _serve_page(demo: object) -> int:
         where = f"the database is kept in {demo.database_path}"
     print(f"staffroom demo: {demo.url}", flush=True)
     print(
-        f"  A sample trust of {len(PEOPLE)} people at {FIRST_SCHOOL} and {SECOND_SCHOOL}; "
+        f"  A sample trust of {len(sample().people)} people at {' and '.join(sample().schools)}; "
         f"the clock says {demo.clock().strftime('%A %-d %B %Y, %H:%M')}.\n"
         f"  Nothing here reaches a real Slack workspace; {where}.\n"
         "  Stop with Ctrl-C.",

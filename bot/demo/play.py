@@ -11,8 +11,8 @@ import logging
 from collections.abc import Callable
 
 from bot.demo import script
+from bot.demo.sample import Person, sample
 from bot.demo.transcript import Transcript
-from bot.demo.trust import PEOPLE, Person
 from bot.demo.world import Demo
 from bot.localslack.client import ClientError, SlackClient
 
@@ -124,7 +124,7 @@ class Player:
     def _become(self, number: int, name: str) -> None:
         person = self.demo.person(name)
         if person is None:
-            some = ", ".join(p.first_name for p in PEOPLE[:8])
+            some = ", ".join(p.first_name for p in sample().people[:8])
             self.transcript.problem(
                 f"line {number}: nobody called {name!r} is in the sample trust (try {some} …)"
             )

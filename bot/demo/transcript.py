@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.demo.trust import Person
+from bot.demo.sample import Person
 from bot.demo.world import Demo
 from bot.localslack.readable import message_lines, view_lines
 from bot.localslack.workspace import BOT_USER_ID

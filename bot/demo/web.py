@@ -20,7 +20,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.demo import trust
+from bot.demo.sample import sample
 from bot.localslack.client import Button, ClientError
 from bot.localslack.workspace import dm_channel, public_view
 
@@ -48,7 +48,7 @@ def create_page(demo: Demo, app: Starlette) -> Starlette:
                         "job": p.job,
                         "school": p.school,
                     }
-                    for p in trust.PEOPLE
+                    for p in sample().people
                 ],
                 "commands": _commands(),
             }

@@ -32,6 +32,7 @@ from bot.core.calendar import SchoolCalendar
 from bot.core.errors import StaffroomError
 from bot.core.framework import Framework, load_framework
 from bot.demo import trust
+from bot.demo.sample import Person, sample
 from bot.localslack.client import SlackClient
 from bot.localslack.signer import HttpTransport, SlackSender, TrackingExecutor
 from bot.localslack.webapi import FakeSlack
@@ -234,7 +235,8 @@ class Demo:
     def _people_into_slack(self) -> None:
         ws = self.workspace
         ws.add_user("UBOT", None, name=APP_NAME, real_name=APP_NAME, is_bot=True)
-        for person in trust.PEOPLE:
+        sample_trust = sample()
+        for person in sample_trust.people:
             ws.add_user(
                 person.slack_user_id,
                 person.email,
@@ -242,25 +244,26 @@ class Demo:
                 real_name=person.name,
                 title=f"{person.job}, {person.school}",
             )
-        everyone = [p.slack_user_id for p in trust.PEOPLE]
-        for channel_id, name, members in trust.CHANNELS:
-            ids = everyone if members is None else [trust.person(k).slack_user_id for k in members]
-            ws.add_channel(channel_id, name, members=ids)
+        everyone = [p.slack_user_id for p in sample_trust.people]
+        for channel in sample_trust.channels:
+            keys = channel.members
+            ids = everyone if keys is None else [sample_trust.person(k).slack_user_id for k in keys]
+            ws.add_channel(channel.id, channel.name, members=ids)
 
-    def person(self, name: str) -> trust.Person | None:
+    def person(self, name: str) -> Person | None:
         """A person of the sample trust by first name, key or full name (any case)."""
         wanted = name.strip().lstrip("@").lower()
-        for person in trust.PEOPLE:
+        for person in sample().people:
             if wanted in (person.key, person.name.lower(), person.first_name.lower()):
                 return person
         return None
 
-    def home_channel(self, person: trust.Person) -> str:
+    def home_channel(self, person: Person) -> str:
         """Where a person types commands in a script: their school's staff channel
         (a trust leader's: the leaders' channel)."""
         if person.leader is not None and person.leader.value == "trust":
             return "C0LEADERS"
-        return "C0SALTASH" if person.school == trust.FIRST_SCHOOL else "C0LOOE"
+        return sample().staff_channel(person.school)
 
     def name_of(self, some_id: str) -> str:
         """How a user or channel id is shown."""
@@ -271,7 +274,7 @@ class Demo:
             return self.name_of(some_id[1:])
         return self.workspace.channel_name(some_id)
 
-    def dm_of(self, person: trust.Person) -> str:
+    def dm_of(self, person: Person) -> str:
         return dm_channel(person.slack_user_id)
 
     def settle(self) -> None:

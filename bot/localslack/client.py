@@ -4,8 +4,7 @@ sends the app (through the signer), and applies the app's answer (a modal's
 field errors, an updated or pushed view) to the workspace.
 
 The checks Slack's own client makes before anything is sent are here too: a
-required field left empty, a number that is not a number, a date that is not
-one.
+required field left empty here, and what a field can hold in bot.localslack.inputs.
 """
 
 from __future__ import annotations
@@ -14,26 +13,27 @@ import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
+from bot.localslack.inputs import (
+    REQUIRED,
+    ClientError,
+    is_empty,
+    label_of,
+    starts_with_word,
+    state_from_text,
+)
 from bot.localslack.signer import SlackSender
 from bot.localslack.workspace import (
     BOT_USER_ID,
     ResponseTarget,
     Workspace,
     dm_channel,
-    element_state,
-    ordered_options,
     public_view,
+    ts_order,
 )
 
-REQUIRED = "Please complete this required field."
 _MENTION = re.compile(r"(?<![\w<])@([A-Za-z][\w.'-]*)")
-
-
-class ClientError(Exception):
-    """What Slack's client would refuse or say before sending anything."""
 
 
 @dataclass
@@ -146,7 +146,7 @@ class SlackClient:
         messages: list[dict[str, Any]] = []
         for conversation in ws.conversations_of(user):
             messages += ws.messages_in(conversation, viewer=user)
-        messages.sort(key=lambda m: _ts_order(str(m.get("ts", "0"))), reverse=True)
+        messages.sort(key=lambda m: ts_order(str(m.get("ts", "0"))), reverse=True)
         for message in messages:
             found += _buttons_in(
                 message.get("blocks") or [],
@@ -215,9 +215,9 @@ class SlackClient:
         wanted = label.strip().lower().rstrip(":")
         blocks = self.inputs(user)
         for block in blocks:
-            if _label(block).lower().rstrip(":?") == wanted.rstrip("?"):
+            if label_of(block).lower().rstrip(":?") == wanted.rstrip("?"):
                 return block
-        starts = [b for b in blocks if _starts_with_word(_label(b).lower(), wanted)]
+        starts = [b for b in blocks if starts_with_word(label_of(b).lower(), wanted)]
         return starts[0] if len(starts) == 1 else None
 
     def fill(self, user: str, block: dict[str, Any], text: str) -> None:
@@ -226,7 +226,7 @@ class SlackClient:
         if modal is None:
             raise ClientError("no form is open")
         element = block.get("element") or {}
-        state = self.state_from_text(element, text)
+        state = state_from_text(element, text, self._user_id)
         with self.workspace.lock:
             values = modal["state"]["values"].setdefault(block.get("block_id", ""), {})
             values[element.get("action_id", "")] = state
@@ -246,34 +246,6 @@ class SlackClient:
             values = modal["state"]["values"].setdefault(block_id, {})
             values[element.get("action_id", "")] = {"type": element.get("type"), **state}
 
-    def state_from_text(self, element: dict[str, Any], text: str) -> dict[str, Any]:
-        kind = element.get("type", "")
-        state = element_state(element) or {"type": kind}
-        text = text.strip()
-        if kind in ("plain_text_input", "email_text_input", "url_text_input"):
-            limit = element.get("max_length")
-            if limit and len(text) > int(limit):
-                raise ClientError(f"at most {limit} characters fit in this field")
-            state["value"] = text or None
-        elif kind == "number_input":
-            state["value"] = _number(element, text) if text else None
-        elif kind == "users_select":
-            state["selected_user"] = self._user_id(text) if text else None
-        elif kind == "multi_users_select":
-            state["selected_users"] = [self._user_id(name) for name in _several(text)]
-        elif kind in ("static_select", "radio_buttons"):
-            state["selected_option"] = _option(element, text) if text else None
-        elif kind in ("multi_static_select", "checkboxes"):
-            state["selected_options"] = [_option(element, choice) for choice in _several(text)]
-        elif kind == "datepicker":
-            try:
-                state["selected_date"] = date.fromisoformat(text).isoformat() if text else None
-            except ValueError:
-                raise ClientError(f"{text!r} is not a date: write YYYY-MM-DD") from None
-        else:
-            raise ClientError(f"a {kind} cannot be filled in here")
-        return state
-
     def _user_id(self, name: str) -> str:
         user = self.find_user(name)
         if user is None:
@@ -289,7 +261,7 @@ class SlackClient:
         missing = {
             block.get("block_id", ""): REQUIRED
             for block in modal.get("blocks") or []
-            if block.get("type") == "input" and not block.get("optional") and _empty(modal, block)
+            if block.get("type") == "input" and not block.get("optional") and is_empty(modal, block)
         }
         if missing:
             return self._show_errors(user, modal, missing)
@@ -401,72 +373,6 @@ def _buttons_in(
                 )
             )
     return found
-
-
-def _label(block: dict[str, Any]) -> str:
-    return str((block.get("label") or {}).get("text", ""))
-
-
-def _starts_with_word(label: str, wanted: str) -> bool:
-    if not wanted or not label.startswith(wanted):
-        return False
-    rest = label[len(wanted) :]
-    return not rest or not rest[0].isalnum()
-
-
-def _several(text: str) -> list[str]:
-    if not text.strip() or text.strip().lower() == "none":
-        return []
-    parts = re.split(r",|\band\b", text)
-    return [part.strip() for part in parts if part.strip()]
-
-
-def _option(element: dict[str, Any], text: str) -> dict[str, Any]:
-    """The option whose text (or value) is `text`, or whose text starts with it."""
-    wanted = text.strip().lower()
-    options = ordered_options(element)
-
-    def shown(option: dict[str, Any]) -> str:
-        return str((option.get("text") or {}).get("text", "")).lower()
-
-    for option in options:
-        if shown(option) == wanted or str(option.get("value", "")).lower() == wanted:
-            return option
-    starting = [o for o in options if _starts_with_word(shown(o), wanted)]
-    if len(starting) == 1:
-        return starting[0]
-    choices = ", ".join(str((o.get("text") or {}).get("text", "")) for o in options[:12])
-    raise ClientError(f"{text!r} is not one of the choices: {choices}")
-
-
-def _number(element: dict[str, Any], text: str) -> str:
-    try:
-        number = float(text)
-    except ValueError:
-        raise ClientError(f"{text!r} is not a number") from None
-    if not element.get("is_decimal_allowed") and number != int(number):
-        raise ClientError("this field takes whole numbers")
-    for bound, fails in (("min_value", number.__lt__), ("max_value", number.__gt__)):
-        if element.get(bound) is not None and fails(float(element[bound])):
-            raise ClientError(f"{text} is out of range")
-    return text
-
-
-def _empty(modal: dict[str, Any], block: dict[str, Any]) -> bool:
-    values = modal["state"]["values"].get(block.get("block_id", ""), {})
-    state: dict[str, Any] = next(iter(values.values()), {}) if values else {}
-    for key in ("value", "selected_user", "selected_option", "selected_date", "selected_time"):
-        if state.get(key):
-            return False
-    return not any(state.get(key) for key in ("selected_users", "selected_options"))
-
-
-def _ts_order(ts: str) -> tuple[int, int]:
-    seconds, _, fraction = ts.partition(".")
-    try:
-        return int(seconds), int(fraction or 0)
-    except ValueError:
-        return 0, 0
 
 
 __all__ = ["BOT_USER_ID", "Button", "ClientError", "Outcome", "SlackClient"]

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.localslack.workspace import ordered_options
+from bot.localslack.inputs import ordered_options
 
 # The emoji staffroom's messages use, and a few common others.
 EMOJI = {

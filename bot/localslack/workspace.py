@@ -3,19 +3,22 @@ modals, App Home tabs and files, and a log of what changed.
 
 Everything the Web API stand-in (bot.localslack.methods) does lands here, and
 everything a person sees (the demo's page and transcripts, the tests) is read
-from here. One lock guards it all; `wait_for_change` lets readers poll cheaply.
+from here. One lock guards it all; `wait_for_change` lets readers poll cheaply
+(bot.localslack.changes).
 """
 
 from __future__ import annotations
 
 import itertools
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from bot.localslack.changes import ChangeLog
+from bot.localslack.inputs import initial_values
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -23,19 +26,6 @@ TEAM_ID = "T1"
 APP_ID = "A1"
 MAX_MODAL_STACK = 3  # Slack keeps at most three views in a modal's stack
 RESPONSE_URL_USES = 5  # a response_url may be used five times
-
-
-@dataclass(frozen=True)
-class Change:
-    """One thing that happened in the workspace, for transcripts and the page."""
-
-    seq: int
-    kind: str  # message, ephemeral, updated, deleted, modal, modal_closed, home, error
-    channel: str | None = None
-    user: str | None = None  # whom it concerns (ephemerals, modals, home tabs)
-    ts: str | None = None
-    view_id: str | None = None
-    detail: str = ""
 
 
 @dataclass
@@ -63,13 +53,12 @@ def dm_channel(user_id: str) -> str:
     return "D" + user_id
 
 
-class Workspace:
+class Workspace(ChangeLog):
     """A Slack workspace with one app in it (the bot user `UBOT`)."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
         self.clock = clock
-        self.lock = threading.RLock()
-        self._changed = threading.Condition(self.lock)
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         # conversation id -> messages, newest first (what conversations.history reads)
@@ -81,36 +70,14 @@ class Workspace:
         self.files: dict[str, File] = {}
         self.triggers: dict[str, str] = {}  # trigger_id -> user who caused it
         self.response_targets: dict[str, ResponseTarget] = {}
-        self.changes: list[Change] = []
-        self._seq = itertools.count(1)
         self._ids = itertools.count(1)
         self._last_ts = 0.0
 
-    # --- reading and waiting -------------------------------------------------
+    # --- reading ------------------------------------------------------------
     @contextmanager
     def locked(self) -> Iterator[Workspace]:
         with self.lock:
             yield self
-
-    @property
-    def version(self) -> int:
-        with self.lock:
-            return len(self.changes)
-
-    def wait_for_change(self, since: int, timeout: float) -> int:
-        """Block until something changes after `since` (or the timeout); the new version."""
-        with self._changed:
-            self._changed.wait_for(lambda: len(self.changes) > since, timeout=timeout)
-            return len(self.changes)
-
-    def changes_since(self, since: int) -> list[Change]:
-        with self.lock:
-            return self.changes[since:]
-
-    def note(self, kind: str, **fields: Any) -> None:
-        with self._changed:
-            self.changes.append(Change(next(self._seq), kind, **fields))
-            self._changed.notify_all()
 
     # --- people and channels -------------------------------------------------
     def add_user(
@@ -295,7 +262,7 @@ class Workspace:
                     for m in self.ephemerals
                     if m["channel"] == channel_id and m["ephemeral_to"] == viewer
                 ]
-        return sorted(shown, key=lambda m: _ts_key(str(m.get("ts", "0"))))
+        return sorted(shown, key=lambda m: ts_order(str(m.get("ts", "0"))))
 
     def conversations_of(self, user_id: str) -> list[str]:
         """The conversations a person can see: their DM with the app and their channels."""
@@ -395,53 +362,9 @@ def public_view(view: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in view.items() if not k.startswith("_")}
 
 
-def initial_values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The state a view starts with: each input's initial value, as a submission carries it."""
-    values: dict[str, dict[str, Any]] = {}
-    for block in view.get("blocks") or []:
-        if block.get("type") != "input":
-            continue
-        element = block.get("element") or {}
-        state = element_state(element)
-        if state is not None:
-            values.setdefault(block.get("block_id", ""), {})[element.get("action_id", "")] = state
-    return values
-
-
-def element_state(element: dict[str, Any]) -> dict[str, Any] | None:
-    """An input element's value as Slack reports it in `view.state.values`."""
-    kind = element.get("type", "")
-    state: dict[str, Any] = {"type": kind}
-    if kind in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
-        state["value"] = element.get("initial_value")
-    elif kind == "users_select":
-        state["selected_user"] = element.get("initial_user")
-    elif kind == "multi_users_select":
-        state["selected_users"] = list(element.get("initial_users") or [])
-    elif kind in ("static_select", "radio_buttons"):
-        state["selected_option"] = element.get("initial_option")
-    elif kind in ("multi_static_select", "checkboxes"):
-        state["selected_options"] = list(element.get("initial_options") or [])
-    elif kind == "datepicker":
-        state["selected_date"] = element.get("initial_date")
-    elif kind == "timepicker":
-        state["selected_time"] = element.get("initial_time")
-    else:
-        return None
-    return state
-
-
-def _ts_key(ts: str) -> tuple[int, int]:
+def ts_order(ts: str) -> tuple[int, int]:
     seconds, _, fraction = ts.partition(".")
     try:
         return int(seconds), int(fraction or 0)
     except ValueError:
         return 0, 0
-
-
-def ordered_options(element: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every option of a select, flattening option groups."""
-    options = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options += group.get("options") or []
-    return options

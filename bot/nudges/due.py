@@ -7,96 +7,29 @@ on what is still relevant and never announces a window that has already closed.
 
 Each kind is computed on its own (`KINDS`): the tick queues each separately, so
 one that fails stops no other, and the sender asks the same kind, when a held
-nudge's moment comes, whether it is still due (bot.nudges.still_due).
+nudge's moment comes, whether it is still due (bot.nudges.still_due). The kinds share
+one view of the moment (bot.nudges.moment); each finds its nudges here or in a module
+of its own (the ladder's checkpoints, verbal feedback, holidays, the appraisal year).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import cached_property
+from dataclasses import dataclass
+from datetime import datetime
 
-from bot.core.calendar import AcademicYear, SchoolCalendar
+from bot.core.calendar import SchoolCalendar
 from bot.core.framework import Framework
 from bot.core.people import mention
 from bot.feedback.due import written_feedback_due_at
-from bot.ladder.windows import Window, ladder_windows
+from bot.nudges.checkpoints import appraisee_lists, checkpoint_closing, checkpoint_opening
 from bot.nudges.holidays import holiday_nudges
+from bot.nudges.moment import Due, DueContext, add, kind_prefix
 from bot.nudges.objectives import objective_nudges
 from bot.nudges.verbal import verbal_nudges
-from bot.outbox.queue import Delivery
 from bot.star.due import needs_at
 from storage.db import Database
-from storage.ladder import staff_ids_without_sheet
-from storage.staff import RosterEntry, roster_entries
-
-CLOSING_NOTICE = timedelta(days=7)
-AFTER_CLOSE = timedelta(days=7)  # how long the "window closed" list to appraisers stays relevant
-PREFIX = "nudge:"
-
-
-@dataclass(frozen=True)
-class Nudge:
-    delivery: Delivery
-    optional: bool  # a person may mute these; deadlines they owe others are never optional
-
-
-@dataclass
-class Due:
-    nudges: list[Nudge] = field(default_factory=list)
-    unresolved: set[int] = field(default_factory=set)  # people due a nudge Slack has not resolved
-
-    @property
-    def skipped_without_slack(self) -> int:
-        return len(self.unresolved)
-
-    @cached_property
-    def by_key(self) -> dict[str, Nudge]:
-        return {n.delivery.key: n for n in self.nudges}
-
-
-@dataclass
-class DueContext:
-    """One moment's view of the roster and the calendar, shared by the kinds."""
-
-    db: Database
-    framework: Framework
-    calendar: SchoolCalendar
-    now: datetime
-    _missing: dict[tuple[str, str], list[RosterEntry]] = field(default_factory=dict)
-
-    @cached_property
-    def today(self) -> date:
-        return self.calendar.today(self.now)
-
-    @cached_property
-    def people(self) -> dict[int, RosterEntry]:
-        with self.db.read_session() as session:
-            return {p.id: p for p in roster_entries(session=session)}
-
-    @cached_property
-    def windows(self) -> list[Window]:
-        """Ladder windows open now, or closed within the last week."""
-        year = AcademicYear.of(self.today)
-        windows = ladder_windows(self.framework, year) + ladder_windows(
-            self.framework, AcademicYear(year.first_year - 1)
-        )
-        return [w for w in windows if w.opens <= self.today <= w.closes + AFTER_CLOSE]
-
-    def missing(self, window: Window) -> list[RosterEntry]:
-        """Active staff who have not filled in this window's sheet."""
-        period = (window.year.label, window.checkpoint.key)
-        if period not in self._missing:
-            with self.db.read_session() as session:
-                ids = staff_ids_without_sheet(
-                    session=session,
-                    academic_year=window.year.label,
-                    checkpoint=window.checkpoint.key,
-                )
-            people = self.people
-            self._missing[period] = [people[i] for i in ids if i in people]
-        return self._missing[period]
+from storage.staff import RosterEntry
 
 
 @dataclass(frozen=True)
@@ -113,115 +46,6 @@ class Kind:
         found = Due()
         self.find(context, found)
         return found
-
-
-def kind_prefix(key: str) -> str | None:
-    """The `<kind>` of a nudge's key (`nudge:cp-open:…` -> `cp-open`), or None."""
-    if not key.startswith(PREFIX):
-        return None
-    return key.split(":", 2)[1]
-
-
-def _first_working_day(calendar: SchoolCalendar, day: date) -> date:
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def _add(
-    due: Due,
-    person: RosterEntry | None,
-    key: str,
-    template: str,
-    context: dict[str, object],
-    *,
-    optional: bool,
-) -> None:
-    if person is None or not person.active:
-        return
-    if optional and person.mute_nudges:
-        return
-    if not person.slack_user_id:
-        due.unresolved.add(person.id)
-        return
-    due.nudges.append(Nudge(Delivery(key, person.slack_user_id, template, context), optional))
-
-
-# --- the ladder's checkpoints ---------------------------------------------------------------
-
-
-def _period(window: Window) -> str:
-    return f"{window.year.label}:{window.checkpoint.key}"
-
-
-def _window_context(window: Window) -> dict[str, object]:
-    return {"name": window.checkpoint.name, "closes": window.closes, "year": window.year.label}
-
-
-def checkpoint_opening(context: DueContext, due: Due) -> None:
-    """To each person without a sheet, from the window's first working day while it is open."""
-    today = context.today
-    for window in context.windows:
-        if today <= window.closes and today >= _first_working_day(context.calendar, window.opens):
-            for person in context.missing(window):
-                _add(
-                    due,
-                    person,
-                    f"nudge:cp-open:{_period(window)}:{person.id}",
-                    "nudge_checkpoint_open",
-                    _window_context(window),
-                    optional=True,
-                )
-
-
-def checkpoint_closing(context: DueContext, due: Due) -> None:
-    """To each person without a sheet, in the window's last week."""
-    today = context.today
-    for window in context.windows:
-        if window.closes - CLOSING_NOTICE <= today <= window.closes:
-            for person in context.missing(window):
-                _add(
-                    due,
-                    person,
-                    f"nudge:cp-closing:{_period(window)}:{person.id}",
-                    "nudge_checkpoint_closing",
-                    _window_context(window),
-                    optional=True,
-                )
-
-
-def appraisee_lists(context: DueContext, due: Due) -> None:
-    """To each appraiser, weekly while a window is open and once after it closes: the
-    appraisees who have not filled in their sheet."""
-    today = context.today
-    for window in context.windows:
-        is_open = today <= window.closes
-        if is_open:
-            monday = today - timedelta(days=today.weekday())
-            if today < _first_working_day(context.calendar, max(monday, window.opens)):
-                continue
-            week = f"week-{monday.isoformat()}"
-        else:
-            if today < _first_working_day(context.calendar, window.closes + timedelta(days=1)):
-                continue
-            week = "closed"
-        by_appraiser: dict[int, list[RosterEntry]] = {}
-        for person in context.missing(window):
-            if person.appraiser_id is not None:
-                by_appraiser.setdefault(person.appraiser_id, []).append(person)
-        for appraiser_id, appraisees in by_appraiser.items():
-            _add(
-                due,
-                context.people.get(appraiser_id),
-                f"nudge:cp-appraisees:{_period(window)}:{appraiser_id}:{week}",
-                "nudge_appraisees",
-                {
-                    **_window_context(window),
-                    "closed": not is_open,
-                    "appraisees": [mention(p) for p in appraisees],
-                },
-                optional=True,
-            )
 
 
 # --- written feedback after a lesson visit ---------------------------------------------------
@@ -243,7 +67,7 @@ def written_feedback(context: DueContext, due: Due) -> None:
             "written_due": owed.written_due,
         }
         if owed.status == "due":
-            _add(
+            add(
                 due,
                 observer,
                 f"nudge:written-due:{owed.visit_id}",
@@ -252,7 +76,7 @@ def written_feedback(context: DueContext, due: Due) -> None:
                 optional=False,
             )
             continue
-        _add(
+        add(
             due,
             observer,
             f"nudge:written-overdue:{owed.visit_id}:observer",
@@ -261,7 +85,7 @@ def written_feedback(context: DueContext, due: Due) -> None:
             optional=False,
         )
         manager = people.get(observer.appraiser_id) if observer.appraiser_id else None
-        _add(
+        add(
             due,
             manager,
             f"nudge:written-overdue:{owed.visit_id}:manager",
@@ -287,7 +111,7 @@ def star_projects(context: DueContext, due: Due) -> None:
             "project_id": need.project_id,
             "owner": mention(owner),
         }
-        _add(
+        add(
             due,
             owner,
             f"nudge:star-{need.need}:{need.project_id}",
@@ -296,7 +120,7 @@ def star_projects(context: DueContext, due: Due) -> None:
             optional=True,
         )
         if need.need == "evaluation" and owner.appraiser_id:
-            _add(
+            add(
                 due,
                 people.get(owner.appraiser_id),
                 f"nudge:star-evaluation:{need.project_id}:appraiser",
@@ -314,7 +138,7 @@ def verbal_feedback(context: DueContext, due: Due) -> None:
     for owed in verbal_nudges(
         db=context.db, calendar=context.calendar, now=context.now, people=context.people
     ):
-        _add(due, owed.person, owed.key, owed.template, owed.context, optional=False)
+        add(due, owed.person, owed.key, owed.template, owed.context, optional=False)
 
 
 def school_holidays(context: DueContext, due: Due) -> None:
@@ -325,14 +149,14 @@ def school_holidays(context: DueContext, due: Due) -> None:
         now=context.now,
         people=context.people,
     ):
-        _add(due, owed.person, owed.key, owed.template, owed.context, optional=False)
+        add(due, owed.person, owed.key, owed.template, owed.context, optional=False)
 
 
 def _appraisal_year(prefixes: tuple[str, ...]) -> Callable[[DueContext, Due], None]:
     """bot.nudges.objectives, the nudges whose keys start with one of `prefixes`."""
 
     def find(moment: DueContext, due: Due) -> None:
-        def add(
+        def add_of_kind(
             person: RosterEntry | None,
             key: str,
             template: str,
@@ -341,10 +165,10 @@ def _appraisal_year(prefixes: tuple[str, ...]) -> Callable[[DueContext, Due], No
             optional: bool,
         ) -> None:
             if kind_prefix(key) in prefixes:
-                _add(due, person, key, template, context, optional=optional)
+                add(due, person, key, template, context, optional=optional)
 
         objective_nudges(
-            add,
+            add_of_kind,
             db=moment.db,
             framework=moment.framework,
             calendar=moment.calendar,

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 
 from bot.core.calendar import SchoolCalendar
 from bot.core.framework import Framework
-from bot.nudges.due import KIND_BY_PREFIX, Due, DueContext, Kind, kind_prefix
+from bot.nudges.due import KIND_BY_PREFIX, Kind
+from bot.nudges.moment import Due, DueContext, kind_prefix
 from bot.nudges.weekly import PREFIX as SUMMARY
 from bot.nudges.weekly import still_subscribed
 from bot.outbox.queue import payload_of

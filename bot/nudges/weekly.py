@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.nudges.due import DueContext
+from bot.nudges.moment import DueContext
 from bot.outbox.queue import Delivery
 from bot.summary.figures import summarise
 from bot.summary.post import chart_of, chart_title, post_context
 from storage.models import SummarySubscription
 from storage.outbox import existing_keys
-from storage.summary import subscriptions
+from storage.subscriptions import subscriptions
 
 PREFIX = "summary:"
 

@@ -8,11 +8,13 @@ queued it, and by every scheduler tick for whatever is due.
   at a time under a token of its own. On PostgreSQL the run also holds an advisory
   lock on the row, on a connection of its own, which the database releases if the
   process dies; on SQLite the claim is a lease by the wall clock, renewed before any
-  wait. Every change to a claimed row is conditional on the claim being the run's.
+  wait. Every change to a claimed row is conditional on the claim being the run's
+  (bot.outbox.holding).
 - **"Maybe sent" is treated as maybe sent.** A timeout, a reset, a 5xx or an
   interrupted sender leaves the row marked `maybe_sent_at`; before it is posted
   again, the conversation's history is searched for the outbox key, which every
-  message carries in its metadata. The posting client never retries on its own.
+  message carries in its metadata (bot.outbox.history). The posting client never
+  retries on its own (bot.outbox.posting).
 - **Nothing is given up silently.** Any exception ends in a retry with its reason,
   with a capped back-off, for `Policy.retry_for` (a day) from the first attempt;
   only then, or for an error no retry can fix, is the row `failed`, logged once.
@@ -25,27 +27,23 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
-import socket
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
 
+from bot.outbox.history import History
+from bot.outbox.holding import Holder, Later, LostClaim
 from bot.outbox.outcomes import Failure, classify, describe
 from bot.outbox.pacing import POST, Pacer
+from bot.outbox.posting import post, posting_client, upload_chart
 from bot.outbox.queue import CHART, CHART_TITLE
 from bot.outbox.recheck import Drop, Hold, Recheck
-from storage.claims import ClaimLocks, claim_locks
 from storage.db import Database
 from storage.models import OutboxMessage
-from storage.outbox import (
+from storage.outbox_claims import (
     Claim,
     claim,
     claims,
@@ -55,17 +53,12 @@ from storage.outbox import (
     mark_sent,
     next_due_id,
     release,
-    renew,
     replace_payload,
     take_over,
 )
 from storage.ratelimit import Slot
 
 log = logging.getLogger(__name__)
-
-METADATA_EVENT = "staffroom_outbox"
-HISTORY_PAGE = 200
-LEASE_SAFETY = timedelta(seconds=30)  # a lease shorter than a call plus this is renewed first
 
 
 @dataclass(frozen=True)
@@ -112,39 +105,11 @@ def deliver(
     try:
         run.run(only)
     except Exception as exc:
-        log.error("delivery run %s stopped: %s", run.token, describe(exc))
+        log.error("delivery run %s stopped: %s", run.hold.token, describe(exc))
         run.report.errors.append(f"delivery stopped: {describe(exc)}")
     finally:
-        run.close()
+        run.hold.close()
     return run.report
-
-
-def posting_client(client: WebClient) -> WebClient:
-    """The client without automatic retries: a retried post may be a second message."""
-    if not client.retry_handlers:
-        return client
-    return WebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        headers=client.headers,
-        logger=client._logger,
-        retry_handlers=[],
-    )
-
-
-class _LostClaim(Exception):
-    """Another sender holds the row now: leave it alone."""
-
-
-class _Later(Exception):
-    """Slack's limit is paused beyond what a run waits: leave the row for later."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"waiting {seconds:.0f}s for Slack's rate limit")
-        self.seconds = seconds
 
 
 class _Run:
@@ -162,30 +127,20 @@ class _Run:
         self.policy = policy
         self.pacer = pacer
         self.recheck = recheck
-        self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self.report = DeliveryReport()
         self._start, self._start_wall = now, pacer.wall()
-        self._locks: ClaimLocks | None = None
-        self._conversations: dict[str, str] = {}
-        self._channel_names: dict[str, str] | None = None
+        self.hold = Holder(
+            db,
+            pacer,
+            lease=policy.lease,
+            max_wait=policy.max_wait,
+            call_timeout=float(client.timeout),
+        )
+        self.history = History(client, policy.history_margin)
 
-    # --- clocks -----------------------------------------------------------------------------
     def moment(self) -> datetime:
         """The delivery's moment: the `now` it was given, moved on by the time it has run."""
         return self._start + timedelta(seconds=max(0.0, self.pacer.wall() - self._start_wall))
-
-    def wall(self) -> datetime:
-        return datetime.fromtimestamp(self.pacer.wall(), UTC)
-
-    @property
-    def locks(self) -> ClaimLocks:
-        if self._locks is None:
-            self._locks = claim_locks(self.db.engine)
-        return self._locks
-
-    def close(self) -> None:
-        if self._locks is not None:
-            self._locks.close()
 
     # --- the loop ---------------------------------------------------------------------------
     def run(self, only: Sequence[int] | None) -> None:
@@ -212,26 +167,26 @@ class _Run:
                 )
                 if message_id is None:
                     return None
-                if not self.locks.acquire(message_id):
+                if not self.hold.locks.acquire(message_id):
                     skip.add(message_id)
                     continue
-                wall = self.wall()
+                wall = self.hold.wall()
                 message = claim(
                     session=session,
                     message_id=message_id,
-                    claimant=self.token,
+                    claimant=self.hold.token,
                     now=self.moment(),
                     claimed_at=wall,
                     lease_until=wall + self.policy.lease,
                 )
                 if message is None:
-                    self.locks.release(message_id)
+                    self.hold.locks.release(message_id)
                     skip.add(message_id)
                     continue
                 slot = self.pacer.reserve(session)
                 if slot.at - self.pacer.wall() > self.policy.max_wait:
                     session.rollback()  # nothing claimed: every sender is waiting for Slack
-                    self.locks.release(message_id)
+                    self.hold.locks.release(message_id)
                     return "later"
                 session.expunge(message)
                 return message, slot
@@ -243,14 +198,14 @@ class _Run:
             found = claims(session=session)
         taken = 0
         for lapsed in found:
-            if lapsed.claimed_by == self.token or not self._gone(lapsed):
+            if lapsed.claimed_by == self.hold.token or not self._gone(lapsed):
                 continue
-            wall = self.wall()
+            wall = self.hold.wall()
             with self.db.session() as session:
                 message = take_over(
                     session=session,
                     claim=lapsed,
-                    claimant=self.token,
+                    claimant=self.hold.token,
                     claimed_at=wall,
                     lease_until=wall + self.policy.lease,
                 )
@@ -258,7 +213,7 @@ class _Run:
                 if message is not None:
                     session.expunge(message)
             if message is None or slot is None:
-                self.locks.release(lapsed.message_id)
+                self.hold.locks.release(lapsed.message_id)
                 continue
             taken += 1
             log.info("outbox %s: taking over from %s", message.key, lapsed.claimed_by)
@@ -266,9 +221,9 @@ class _Run:
         return taken
 
     def _gone(self, lapsed: Claim) -> bool:
-        if self.locks.held_by_database:
-            return self.locks.acquire(lapsed.message_id)  # free: its holder's connection ended
-        return lapsed.lease_until is None or lapsed.lease_until <= self.wall()
+        if self.hold.locks.held_by_database:
+            return self.hold.locks.acquire(lapsed.message_id)  # free: its holder's connection ended
+        return lapsed.lease_until is None or lapsed.lease_until <= self.hold.wall()
 
     # --- one message ------------------------------------------------------------------------
     def send(self, message: OutboxMessage, slot: Slot) -> None:
@@ -276,40 +231,52 @@ class _Run:
         try:
             try:
                 self._send(message, slot)
-            except _Later as later:
+            except Later as later:
                 self._release(message, self.moment() + timedelta(seconds=later.seconds), str(later))
-        except _LostClaim as lost:
+        except LostClaim as lost:
             log.warning("outbox %s: claim lost (%s); left to its new sender", message.key, lost)
         except Exception as exc:  # recording an outcome failed: the claim lapses, then recovery
             log.error("outbox %s: could not record the outcome: %s", message.key, describe(exc))
             self.report.errors.append(f"{message.key}: {describe(exc)}")
         finally:
             try:
-                self.locks.release(message.id)
+                self.hold.locks.release(message.id)
             except Exception as exc:
                 log.warning("outbox %s: releasing its lock: %s", message.key, describe(exc))
 
     def _send(self, message: OutboxMessage, slot: Slot) -> None:
         if slot.at - self.pacer.wall() > self.policy.max_wait:
-            raise _Later(slot.at - self.pacer.wall())
+            raise Later(slot.at - self.pacer.wall())
         try:
             if message.maybe_sent_at is not None:
-                ts = self._find_in_history(message)
+                ts = self.history.find(
+                    channel=message.channel,
+                    key=message.key,
+                    since=message.maybe_sent_at,
+                    paced=lambda method, call: self.hold.paced(message, method, None, call),
+                )
                 if ts is not None:
                     self._sent(message, ts, recovered=True)
                     return
             payload = self._still_due(message)
             if payload is None:
                 return
-        except (_LostClaim, _Later):
+        except (LostClaim, Later):
             raise
         except Exception as exc:
             self._retry(message, classify(exc).reason, maybe_sent_at=None)
             return
-        started = self.wall()
+        started = self.hold.wall()
         try:
-            response = self._paced(message, POST, slot, lambda: self._post(message, payload))
-        except (_LostClaim, _Later):
+            response = self.hold.paced(
+                message,
+                POST,
+                slot,
+                lambda: post(
+                    self.client, channel=message.channel, key=message.key, payload=payload
+                ),
+            )
+        except (LostClaim, Later):
             raise
         except Exception as exc:
             failure = classify(exc)
@@ -325,20 +292,10 @@ class _Run:
             )
         try:
             self._sent(message, response.get("ts"), recovered=False)
-        except _LostClaim:
+        except LostClaim:
             raise
         except Exception as exc:  # Slack has it: the next attempt will find it there
             self._retry(message, describe(exc), maybe_sent_at=started)
-
-    def _post(self, message: OutboxMessage, payload: dict[str, Any]) -> SlackResponse:
-        return self.client.chat_postMessage(
-            channel=message.channel,
-            text=payload["text"],
-            blocks=payload.get("blocks"),
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
-            unfurl_links=False,
-            unfurl_media=False,
-        )
 
     def _still_due(self, message: OutboxMessage) -> dict[str, Any] | None:
         """The payload to send, or None when the re-check dropped or held the message."""
@@ -346,7 +303,7 @@ class _Run:
             return message.payload
         verdict = self.recheck(message, self.moment())
         if isinstance(verdict, Drop):
-            self._finish(mark_dropped, message, reason=verdict.reason)
+            self.hold.finish(mark_dropped, message, reason=verdict.reason)
             self.report.dropped += 1
             log.info("outbox %s dropped: %s", message.key, verdict.reason)
             return None
@@ -355,156 +312,12 @@ class _Run:
             return None
         if verdict.payload is None or verdict.payload == message.payload:
             return message.payload
-        self._finish(replace_payload, message, payload=verdict.payload)
+        self.hold.finish(replace_payload, message, payload=verdict.payload)
         return verdict.payload
 
-    # --- calls to Slack, paced --------------------------------------------------------------
-    def _paced(
-        self,
-        message: OutboxMessage,
-        method: str,
-        slot: Slot | None,
-        call: Callable[[], SlackResponse],
-    ) -> SlackResponse:
-        """Make `call` at a moment reserved for `method`, waiting out Slack's 429s."""
-        while True:
-            if slot is None:
-                with self.db.session() as session:
-                    slot = self.pacer.reserve(session, method)
-            self._wait(message, slot, method)
-            try:
-                response = call()
-            except SlackApiError as exc:
-                failure = classify(exc)
-                if failure.retry_after is None:
-                    raise
-                self.pacer.refused(slot, failure.retry_after, method)
-                slot = None
-                continue
-            self.pacer.succeeded(slot, method)
-            return response
-
-    def _wait(self, message: OutboxMessage, slot: Slot, method: str) -> None:
-        """Wait for the slot, holding on to the claim: a lease is renewed first if it could
-        run out before the call is answered; a lock must still be held."""
-        assert message.id is not None
-        delay = slot.at - self.pacer.wall()
-        if delay > self.policy.max_wait:
-            raise _Later(delay)
-        if not self.locks.held_by_database:
-            needed = self.wall() + timedelta(seconds=max(delay, 0) + float(self.client.timeout))
-            if message.lease_until is None or message.lease_until < needed + LEASE_SAFETY:
-                until = needed + self.policy.lease
-                with self.db.session() as session:
-                    if not renew(
-                        session=session,
-                        message_id=message.id,
-                        claimant=self.token,
-                        lease_until=until,
-                    ):
-                        raise _LostClaim("its lease ran out")
-                message.lease_until = until
-        self.pacer.wait(slot, method)
-        if self.locks.held_by_database:
-            try:
-                held = self.locks.holds(message.id)
-            except Exception as exc:
-                raise _LostClaim(describe(exc)) from exc
-            if not held:
-                raise _LostClaim("its lock is gone")
-
-    # --- looking in Slack for a message that may have been sent -----------------------------
-    def _find_in_history(self, message: OutboxMessage) -> str | None:
-        """The ts of the message Slack has under this outbox key, posted since the first
-        interrupted attempt, if any."""
-        assert message.maybe_sent_at is not None
-        channel = self._conversation(message)
-        oldest = (message.maybe_sent_at - self.policy.history_margin).timestamp()
-        cursor: str | None = None
-        while True:
-            arguments: dict[str, Any] = {
-                "channel": channel,
-                "oldest": f"{oldest:.6f}",
-                "include_all_metadata": True,
-                "limit": HISTORY_PAGE,
-            }
-            if cursor:
-                arguments["cursor"] = cursor
-            page = self._paced(
-                message,
-                "conversations.history",
-                None,
-                partial(self.client.conversations_history, **arguments),
-            )
-            for posted in page.get("messages") or []:
-                metadata = posted.get("metadata") or {}
-                if (
-                    metadata.get("event_type") == METADATA_EVENT
-                    and (metadata.get("event_payload") or {}).get("key") == message.key
-                ):
-                    return str(posted.get("ts"))
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return None
-
-    def _conversation(self, message: OutboxMessage) -> str:
-        """The id of the conversation a message to `message.channel` lands in."""
-        channel = message.channel
-        if channel in self._conversations:
-            return self._conversations[channel]
-        if channel.startswith(("U", "W")):  # a person: their DM with the app
-            opened = self._paced(
-                message,
-                "conversations.open",
-                None,
-                lambda: self.client.conversations_open(users=channel),
-            )
-            found = str(opened["channel"]["id"])
-        elif channel.startswith("#"):
-            found = self._channel_named(message, channel.removeprefix("#"))
-        else:
-            found = channel
-        self._conversations[channel] = found
-        return found
-
-    def _channel_named(self, message: OutboxMessage, name: str) -> str:
-        if self._channel_names is None:
-            names: dict[str, str] = {}
-            cursor: str | None = None
-            while True:
-                arguments: dict[str, Any] = {
-                    "types": "public_channel,private_channel",
-                    "exclude_archived": True,
-                    "limit": 1000,
-                }
-                if cursor:
-                    arguments["cursor"] = cursor
-                page = self._paced(
-                    message,
-                    "conversations.list",
-                    None,
-                    partial(self.client.conversations_list, **arguments),
-                )
-                for channel in page.get("channels") or []:
-                    names[str(channel.get("name"))] = str(channel.get("id"))
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    break
-            self._channel_names = names
-        if name not in self._channel_names:
-            raise LookupError(f"no channel #{name} to look in")
-        return self._channel_names[name]
-
     # --- outcomes, each conditional on the claim --------------------------------------------
-    def _finish(self, change: Callable[..., bool], message: OutboxMessage, **values: Any) -> None:
-        assert message.id is not None
-        with self.db.session() as session:
-            done = change(session=session, message_id=message.id, claimant=self.token, **values)
-        if not done:
-            raise _LostClaim("the row changed hands")
-
     def _sent(self, message: OutboxMessage, ts: str | None, *, recovered: bool) -> None:
-        self._finish(mark_sent, message, ts=ts, now=self.moment())
+        self.hold.finish(mark_sent, message, ts=ts, now=self.moment())
         self.report.sent_keys.append(message.key)
         if recovered:
             self.report.recovered += 1
@@ -533,7 +346,7 @@ class _Run:
             )
             return
         at = moment + self.policy.backoff(message.attempts)
-        self._finish(mark_retry, message, error=reason, at=at, maybe_sent_at=maybe_sent_at)
+        self.hold.finish(mark_retry, message, error=reason, at=at, maybe_sent_at=maybe_sent_at)
         self.report.retrying += 1
         if message.attempts <= 1:
             log.warning(
@@ -546,29 +359,11 @@ class _Run:
             log.info("outbox %s: %s (attempt %d)", message.key, reason, message.attempts)
 
     def _fail(self, message: OutboxMessage, reason: str) -> None:
-        self._finish(mark_failed, message, error=reason)
+        self.hold.finish(mark_failed, message, error=reason)
         log.error("outbox %s failed: %s", message.key, reason)
         self.report.failed += 1
         self.report.errors.append(f"{message.key}: {reason}")
 
     def _release(self, message: OutboxMessage, at: datetime, reason: str) -> None:
-        self._finish(release, message, at=at, reason=reason)
+        self.hold.finish(release, message, at=at, reason=reason)
         self.report.deferred += 1
-
-
-def upload_chart(
-    client: WebClient, *, channel: str, thread_ts: str | None, png: bytes, title: str
-) -> bool:
-    """Upload a chart beside a posted message; a failed upload never undoes the post."""
-    try:
-        client.files_upload_v2(
-            channel=channel,
-            content=png,
-            filename="staffroom-summary.png",
-            title=title,
-            thread_ts=thread_ts,
-        )
-    except Exception as exc:  # best effort, whatever went wrong
-        log.warning("chart upload to %s failed: %s", channel, classify(exc).reason)
-        return False
-    return True

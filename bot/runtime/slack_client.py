@@ -51,7 +51,7 @@ def make_client(settings: Settings, *, paced: bool = False) -> WebClient:
     Unless `paced`, it retries a dropped connection once and waits out one brief 429:
     for reads and views, which are safe to repeat, while a person waits. A paced
     client is the outbox's, which posts: it never retries on its own, since a post
-    whose answer was lost may have reached Slack (bot.outbox.sender looks before
+    whose answer was lost may have reached Slack (bot.outbox.history looks before
     posting again), and the outbox paces its calls and waits out Slack's 429s itself
     (bot.outbox.pacing).
     """

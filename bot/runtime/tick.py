@@ -21,7 +21,8 @@ from slack_sdk import WebClient
 from bot.core.calendar import SchoolCalendar
 from bot.core.errors import StaffroomError
 from bot.core.framework import Framework
-from bot.nudges.due import KINDS, Due, DueContext
+from bot.nudges.due import KINDS
+from bot.nudges.moment import Due, DueContext
 from bot.nudges.still_due import StillDue
 from bot.nudges.weekly import weekly_delivery, weekly_due
 from bot.outbox.outcomes import describe, where

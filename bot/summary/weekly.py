@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bot.core.errors import NotAllowed, problem
 from bot.core.people import refreshed
 from bot.summary.figures import scope_of
-from storage import summary as summary_queries
+from storage import subscriptions as subscription_queries
 from storage.db import Database
 from storage.models import Staff
 
@@ -21,7 +21,7 @@ def subscribe(*, db: Database, leader: Staff, channel_id: str, now: datetime) ->
         leader = refreshed(session, leader)
         assert leader.id is not None
         _check_covered(session, leader, channel_id)
-        return summary_queries.subscribe(
+        return subscription_queries.subscribe(
             session=session, channel_id=channel_id, school=school, staff_id=leader.id, now=now
         )
 
@@ -30,13 +30,13 @@ def unsubscribe(*, db: Database, leader: Staff, channel_id: str) -> bool:
     scope_of(leader)
     with db.session() as session:
         _check_covered(session, refreshed(session, leader), channel_id)
-        return summary_queries.unsubscribe(session=session, channel_id=channel_id)
+        return subscription_queries.unsubscribe(session=session, channel_id=channel_id)
 
 
 def _check_covered(session: Session, leader: Staff, channel_id: str) -> None:
     """A channel's subscription is changed only by a leader whose scope covers it: a trust
     leader any; a school leader only their own school's."""
-    existing = summary_queries.subscription(session=session, channel_id=channel_id)
+    existing = subscription_queries.subscription(session=session, channel_id=channel_id)
     if existing is None or scope_of(leader) is None or existing.school == leader.school:
         return
     raise NotAllowed(problem("summary.not_yours", scope=existing.school))
