@@ -26,9 +26,6 @@ from storage.models import (
     Visit,
 )
 
-# bot.admin.export still imports this from here; it belongs to storage.subscriptions.
-from storage.subscriptions import subscriptions_by as subscriptions_by
-
 
 def _school(query: Any, school: str | None) -> Any:
     return query if school is None else query.where(col(Staff.school) == school)

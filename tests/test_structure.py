@@ -4,6 +4,7 @@ no function in handlers/ over 40 lines."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,3 +54,28 @@ def test_no_function_in_handlers_is_over_40_lines():
                 if lines > LISTENER_LINES:
                     too_long[f"{_name(path)}:{node.lineno} {node.name}"] = lines
     assert too_long == {}
+
+
+# Design notes and the trusts' source files live outside this repository: code, its
+# templates and frameworks name the trusts' documents by title instead (issue #16).
+OUTSIDE = re.compile(
+    r"PRODUCT(?:\.md| §)|ARCHITECTURE\.md|STYLE\.md|SLACK\.md|\.\./shared|seed 00\d"
+)
+
+
+def test_nothing_points_at_documents_outside_the_repository():
+    files = [
+        path
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*")
+        if path.suffix in {".py", ".j2", ".yml", ".yaml", ".js", ".html", ".css"}
+    ]
+    files += [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "deploy").iterdir()]
+    found = [
+        f"{_name(path)}:{number}"
+        for path in files
+        if path.is_file()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert found == []

@@ -39,7 +39,7 @@ from storage.objectives import all_objective_sets, objectives_in, reviews_in, tr
 from storage.outbox import messages_to
 from storage.staff import staff_by_email, staff_by_ids
 from storage.star import measurements_of, notes_of, projects_of
-from storage.summary import subscriptions_by
+from storage.subscriptions import subscriptions_by
 
 
 def export_person(*, db: Database, framework: Framework, email: str) -> model.PersonExport:

@@ -11,7 +11,7 @@ from storage.types import utc_field
 
 
 class Commendation(SQLModel, table=True):
-    """Praise from one member of staff to one or more others (seed 001 §2.7)."""
+    """Praise from one member of staff to one or more others (SHARE MAT's QA policy §2.7)."""
 
     __tablename__ = "commendation"
 

@@ -19,7 +19,7 @@ class FeedbackContext(StrEnum):
 
 
 class Feedback(SQLModel, table=True):
-    """Informal feedback after seeing a colleague at work (seed 001 §6.25-7.2)."""
+    """Informal feedback after seeing a colleague at work (SHARE MAT's QA policy §6.25-7.2)."""
 
     __tablename__ = "feedback"
 

@@ -13,7 +13,7 @@ from storage.types import enum_type, utc_field
 
 
 class ObjectiveSet(SQLModel, table=True):
-    """A person's three appraisal objectives for one academic year (seed 000, "Our
+    """A person's three appraisal objectives for one academic year (SMART's Expected Standards, "Our
     appraisal categories"), as written by them and agreed by their appraiser.
 
     `version` goes up with every change the person makes, so that an appraiser's
@@ -77,7 +77,8 @@ class ObjectiveReview(SQLModel, table=True):
 
 
 class LeadershipTraining(SQLModel, table=True):
-    """A leadership training write-up: what a person learned (seed 000, "Leadership training")."""
+    """A leadership training write-up: what a person learned (SMART's Expected Standards,
+    "Leadership training")."""
 
     __tablename__ = "leadership_training"
 

@@ -12,7 +12,8 @@ from storage.types import enum_type, utc_field
 
 
 class StarProject(SQLModel, table=True):
-    """A yearly STAR project (Smart Tested Action Research; seed 000, Appraisal Objective 2)."""
+    """A yearly STAR project (Smart Tested Action Research; SMART's Expected Standards,
+    Appraisal Objective 2)."""
 
     __tablename__ = "star_project"
 
