@@ -221,6 +221,7 @@ def mark_failed(*, session: Session, message_id: int, claimant: str, error: str)
 
 
 def mark_dropped(*, session: Session, message_id: int, claimant: str, reason: str) -> bool:
+    """No longer due: it will never be sent, so its words go now (SENT_PAYLOAD)."""
     return _finish(
         session,
         message_id,
@@ -229,6 +230,7 @@ def mark_dropped(*, session: Session, message_id: int, claimant: str, reason: st
         lease_until=None,
         attempts=col(OutboxMessage.attempts) - 1,
         last_error=reason[:ERROR_LENGTH],
+        payload=SENT_PAYLOAD,
     )
 
 

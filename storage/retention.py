@@ -215,12 +215,13 @@ def delete_messages_before(*, session: Session, before: datetime) -> int:
 
 
 def drop_sent_texts(*, session: Session) -> int:
-    """Sent messages keep their key, status, time and Slack ts; their words and
-    attachments go (mark_sent does this as each is sent; this catches any left over)."""
+    """Sent and dropped messages keep their key, status, time and Slack ts; their words
+    and attachments go (mark_sent and mark_dropped do this as each is done; this
+    catches any left over)."""
     result = session.execute(
         update(OutboxMessage)
         .where(
-            col(OutboxMessage.status) == OutboxStatus.SENT,
+            col(OutboxMessage.status).in_([OutboxStatus.SENT, OutboxStatus.DROPPED]),
             cast(OutboxMessage.payload, Text) != json.dumps(SENT_PAYLOAD),
         )
         .values(payload=SENT_PAYLOAD)

@@ -307,3 +307,20 @@ def test_reviews_wait_for_agreement_and_the_first_review_checkpoint(slack, fake_
     assert fake_slack.responses()[-1]["text"] == (
         "These objectives are not agreed yet: agree them before reviewing them."
     )
+
+
+def test_the_review_form_shown_to_the_appraiser_is_in_the_audit_log(slack, fake_slack, clock, deps):
+    from bot.admin.audit import log
+
+    clock.now = SEPTEMBER
+    write(slack, fake_slack)
+    slack.click(Ids.AGREE, buttons(fake_slack.messages_to("UAMIR")[-1])[Ids.AGREE], user_id="UAMIR")
+    clock.now = JANUARY
+    slack.command("/objectives", "<@UALICE|alice>", user_id="UAMIR")
+    slack.drain()
+    set_id = buttons(fake_slack.responses()[-1])[Ids.REVIEW]
+    slack.click(Ids.REVIEW, set_id, user_id="UAMIR")
+    slack.drain()
+    assert fake_slack.calls_to("views.open")[-1].params["view"]["callback_id"] == Ids.REVIEW_MODAL
+    entries = [(e.who, e.action, e.whose) for e in log(db=deps.db)]
+    assert entries == [("amir@school.example", "view.objectives", "alice@school.example")] * 2

@@ -14,6 +14,7 @@ from bot.core.framework import Framework
 from bot.ladder.grid import sheet_of
 from bot.objectives.rules import LEADERSHIP
 from bot.objectives.view import target_of
+from storage.audience import record_of_key
 from storage.audit import events
 from storage.commendations import commendations_given, commendations_received, recipient_ids_of
 from storage.db import Database
@@ -315,11 +316,14 @@ class _Kept:
         assert person.id is not None
         projects = projects_of(session=session, owner_id=person.id)
         self.notes = {p.id: notes_of(session=session, project_id=p.id) for p in projects if p.id}
-        self.messages = (
-            messages_to(session=session, channel=person.slack_user_id)
-            if person.slack_user_id
-            else []
-        )
+        self.messages = [
+            (message, _about_someone_else(session, message, person))
+            for message in (
+                messages_to(session=session, channel=person.slack_user_id)
+                if person.slack_user_id
+                else []
+            )
+        ]
         self.subscriptions = subscriptions_by(session=session, staff_id=person.id)
         self.audit = events(session=session, email=person.email)
 
@@ -331,7 +335,7 @@ class _Kept:
 
     def records(self) -> dict[str, Any]:
         return {
-            "messages": [_message(m) for m in self.messages],
+            "messages": [_message(m, withheld) for m, withheld in self.messages],
             "summary_subscriptions": [
                 model.SubscriptionRecord(
                     channel_id=s.channel_id, school=s.school, created_at=s.created_at
@@ -347,8 +351,13 @@ class _Kept:
         }
 
 
-def _message(message: OutboxMessage) -> model.MessageCopy:
-    payload = message.payload or {}
+def _about_someone_else(session: Session, message: OutboxMessage, person: Staff) -> bool:
+    record = record_of_key(session, message.key)
+    return record is not None and record[0].id != person.id
+
+
+def _message(message: OutboxMessage, withheld: bool) -> model.MessageCopy:
+    payload = {} if withheld else (message.payload or {})
     text, blocks = payload.get("text"), payload.get("blocks")
     return model.MessageCopy(
         key=message.key,

@@ -145,11 +145,13 @@ class LadderRecord(_Shape):
 
 class MessageCopy(_Shape):
     """A message the app queued for the person, as it keeps it: its text and blocks until
-    Slack has it, then only that it was sent (key, status, times, Slack's ts)."""
+    Slack has it (or it was dropped), then only that it was sent (key, status, times,
+    Slack's ts). A message about someone else's record (an appraiser's copy of an
+    appraisee's feedback) is listed without its words: they are that person's data."""
 
     key: str
     channel: str
-    status: Literal["pending", "sending", "sent", "failed"]
+    status: Literal["pending", "sending", "sent", "failed", "dropped"]
     text: str | None
     blocks: list[dict[str, object]] | None
     attempts: int

@@ -5,7 +5,10 @@ By then its reason may have gone: the sheet filled in at 07:30, reminders muted,
 the person gone from the roster, the feedback written on Sunday. So when the
 sender is about to post a nudge it asks its kind again, with the same code that
 queued it: still due (and sent as the kind would word it now), or dropped with
-the reason. A weekly summary is dropped if its channel has unsubscribed.
+the reason. A weekly summary is dropped if its channel has unsubscribed. A message
+about someone's record that waited (to retry, or re-driven) goes only to someone who
+may still see that record: not to an appraiser replaced since, nor to someone gone
+from the roster.
 
 The kinds' answers are kept for a few seconds, so a run of thousands of nudges of
 one kind asks the database once every few seconds, not once a message.
@@ -19,12 +22,14 @@ from datetime import datetime, timedelta
 
 from bot.core.calendar import SchoolCalendar
 from bot.core.framework import Framework
+from bot.core.visibility import can_see
 from bot.nudges.due import KIND_BY_PREFIX, Kind
 from bot.nudges.moment import Due, DueContext, kind_prefix
 from bot.nudges.weekly import PREFIX as SUMMARY
 from bot.nudges.weekly import still_subscribed
 from bot.outbox.queue import payload_of
 from bot.outbox.recheck import Drop, Hold, Send, Verdict
+from storage.audience import record_of_key
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.staff import staff_by_slack_id
@@ -63,7 +68,7 @@ class StillDue:
         prefix = kind_prefix(message.key)
         kind = KIND_BY_PREFIX.get(prefix) if prefix else None
         if kind is None:
-            return Send()  # not a nudge: owed as it was queued
+            return self._still_allowed(message)
         if not self._calendar.in_working_hours(now):
             return Hold(self._calendar.next_working_moment(now), "waiting for working hours")
         nudge = self._due(kind, now).by_key.get(message.key)
@@ -85,6 +90,20 @@ class StillDue:
         due = kind.due(self._context(now))
         self._answers[kind.name] = (self._clock(), now, due)
         return due
+
+    def _still_allowed(self, message: OutboxMessage) -> Verdict:
+        """Not a nudge: owed as it was queued, to whoever may still see its record."""
+        with self._db.read_session() as session:
+            record = record_of_key(session, message.key)
+            if record is None:
+                return Send()
+            recipient = staff_by_slack_id(session=session, slack_user_id=message.channel)
+        if recipient is None or not recipient.active:
+            return Drop("no longer on the roster")
+        subject, author_id = record
+        if not can_see(recipient, subject, author_id):
+            return Drop("no longer allowed to see this record")
+        return Send()
 
     def _why(self, kind: Kind, message: OutboxMessage) -> str:
         with self._db.read_session() as session:

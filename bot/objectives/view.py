@@ -296,14 +296,17 @@ def objectives_of_set(
     set_id: int,
     now: datetime,
 ) -> ObjectivesView:
-    """The objectives a button was sent about, for whoever `shown_to` allows."""
+    """The objectives a button was sent about, for whoever `shown_to` allows (and in the
+    audit log when that is not their subject: an appraiser's review or talk form)."""
     with db.read_session() as session:
         found = objective_set_by_id(session=session, set_id=set_id)
         subject = session.get(Staff, found.staff_id) if found is not None else None
         if found is None or subject is None:
             raise NotAllowed(problem("objectives.private"))
         shown_to(viewer, subject)
-        return objectives_view(session, framework, calendar, subject, now, found.academic_year)
+        shown = objectives_view(session, framework, calendar, subject, now, found.academic_year)
+    audit.viewed(db=db, viewer=viewer, subject=subject, record="objectives", now=now)
+    return shown
 
 
 def own_objectives(
