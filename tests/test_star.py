@@ -81,7 +81,9 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
     assert response.status_code == 200 and response.text == ""
     (started,) = fake_slack.messages_to("UBOB")
     assert message_problems(started) == []
-    assert started["text"].startswith(":seedling: Your STAR project is started.")
+    assert started["text"].startswith(
+        ":seedling: Your STAR project is started. Take the baseline measurement before you begin."
+    )
     (to_appraiser,) = fake_slack.messages_to("UAMIR")
     assert to_appraiser["text"] == (
         "<@UBOB> started a STAR project: Homework club. KPI: pupils completing homework."
@@ -117,6 +119,7 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
     at_five = _last_reply(fake_slack)
     assert Ids.NEXT_STAGE not in _buttons(at_five)  # sharing waits for the evaluation
     assert Ids.EVALUATE in _buttons(at_five)
+    assert "*Next:* Evaluate it with your appraiser: what did you learn?" in json.dumps(at_five)
 
     slack.click(Ids.EVALUATE, project_id, user_id="UBOB")
     slack.drain()
@@ -137,6 +140,11 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
     slack.drain()
     request = fake_slack.messages_to("UAMIR")[-1]
     assert message_problems(request) == []
+    slack.command("/star", "", user_id="UBOB")
+    slack.drain()
+    sent = json.dumps(_last_reply(fake_slack))
+    assert "*Next:* Your appraiser has your evaluation to confirm." in sent
+    assert "Evaluate it with your appraiser" not in sent
     assert "Peer reminders &amp; a &lt;quiet&gt; room work" in json.dumps(request)
 
     refused = slack.click(Ids.CONFIRM_EVALUATION, project_id, user_id="UALICE")
@@ -183,9 +191,25 @@ def test_star_project_end_to_end(slack, fake_slack, deps, export):
         "created_at": now,
         "updated_at": now,
     }
+    slack.command("/star", "", user_id="UBOB")  # the next step follows from the evaluation
+    slack.drain()
+    evaluated = json.dumps(_last_reply(fake_slack))
+    assert "evaluated :white_check_mark:" in evaluated
+    assert "*Next:* Your evaluation is confirmed: move on to stage 6 (Share)" in evaluated
+    assert "Evaluate it with your appraiser" not in evaluated
     slack.click(Ids.NEXT_STAGE, project_id, user_id="UBOB")  # now sharing is open
     slack.drain()
     assert "Stage 6 of 6: *Share*" in json.dumps(_last_reply(fake_slack))
+
+
+def test_a_baseline_typed_into_the_form_is_not_asked_for_again(slack, fake_slack, deps):
+    _start_project(slack, fake_slack, baseline="0")
+    (started,) = fake_slack.messages_to("UBOB")
+    assert message_problems(started) == []
+    assert started["text"].startswith(":seedling: Your STAR project is started, with its baseline.")
+    sent = json.dumps(started)
+    assert "Baseline: *0 %* on 23 November 2026" in sent
+    assert "Take the baseline" not in sent and "take the baseline" not in sent
 
 
 def test_a_kpi_that_got_worse_still_passes(slack, fake_slack, deps):
