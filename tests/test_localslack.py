@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.localslack import methods
-from bot.localslack.workspace import ResponseTarget, Workspace
+from bot.localslack.workspace import ResponseTarget, Workspace, ts_order
 
 
 def _workspace() -> Workspace:
@@ -122,3 +122,30 @@ def test_the_stand_in_refuses_what_slack_would_refuse_and_says_why():
         client.chat_postMessage(channel="U1", text="fine", blocks=[{"type": "divider"}])
     finally:
         fake.stop()
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        [1_826_000_000.0] * 50,  # the demo's clock standing still (a morning in 2027)
+        [1_826_000_000.0 + n * 0.0000001 for n in range(50)],  # less than a microsecond apart
+        [1_826_000_100.0, 1_826_000_000.0, 1_826_000_000.0, 1_825_999_999.5],  # going back
+    ],
+)
+def test_message_ts_are_unique_and_increasing_whatever_the_clock_does(times):
+    clock = iter(times)
+    ws = Workspace(clock=lambda: next(clock))
+    ws.add_user("U1", "p1@school.example", name="p1")
+    made = []
+    for n in range(len(times)):
+        if n % 2:
+            made.append(ws.post_ephemeral("C1", "U1", {"text": f"reply {n}"}))
+        else:
+            made.append(ws.post("DU1", {"text": f"message {n}"})["ts"])
+    assert len(set(made)) == len(made)
+    assert [ts_order(ts) for ts in made] == sorted(ts_order(ts) for ts in made)
+    assert all(len(ts.partition(".")[2]) == 6 for ts in made)
+    assert made[0] == f"{times[0]:.6f}"  # still the time it was stored, when the clock allows
+    # each ephemeral is found as itself: the 11th reply is not the 10th again
+    replies = [e["text"] for e in ws.ephemerals]
+    assert replies == [f"reply {n}" for n in range(1, len(times), 2)]

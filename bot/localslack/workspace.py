@@ -71,7 +71,7 @@ class Workspace(ChangeLog):
         self.triggers: dict[str, str] = {}  # trigger_id -> user who caused it
         self.response_targets: dict[str, ResponseTarget] = {}
         self._ids = itertools.count(1)
-        self._last_ts = 0.0
+        self._last_ts = 0  # in whole microseconds: a float this size cannot add one
 
     # --- reading ------------------------------------------------------------
     @contextmanager
@@ -164,10 +164,13 @@ class Workspace(ChangeLog):
     # --- ids ---------------------------------------------------------------
     def new_ts(self) -> str:
         """A message ts as Slack makes them: the time it was stored, to the microsecond,
-        unique in the workspace (the outbox looks for its posts by time)."""
+        unique and increasing in the workspace whatever the clock does, standing still or going
+        back (the outbox looks for its posts by time). Counted in whole microseconds: near today's
+        epoch seconds a float cannot hold one more microsecond, so ts would repeat."""
         with self.lock:
-            self._last_ts = max(self.clock(), self._last_ts + 0.000001)
-            return f"{self._last_ts:.6f}"
+            self._last_ts = max(round(self.clock() * 1_000_000), self._last_ts + 1)
+            seconds, micros = divmod(self._last_ts, 1_000_000)
+            return f"{seconds}.{micros:06d}"
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):06d}"
