@@ -181,13 +181,17 @@ def test_the_post_shows_counts_and_never_private_details(deps):
         "*Praise:* 2 (+1 on the week before) commendations, 2 (+1 on the week before) people "
         "praised; most tagged: Praise positive 2.",
         "*Feedback:* 2 (+2 on the week before) informal, 1 (+1 on the week before) lesson visits; "
-        "most observed: ES1 2, QC3 1. RAGG*: G* 1, A 1. Written feedback overdue: 1 (+1 on the "
-        "week before).",
+        "most observed: ES1 2, QC3 1. RAGG* ratings: G* 1, A 1. Written feedback overdue: 1 (+1 "
+        "on the week before).",
         "*STAR projects:* 2 at stage 1. KPIs measured: 2 (+2 on the week before), improved: 1 "
         "(+1 on the week before).",
-        "*Ladder (September):* 40% of staff have filled in their sheet; below the level expected "
-        "for their grade: 1.",
+        "*Ladder (September checkpoint, open):* 40% of staff have filled in their sheet; below "
+        "the level expected for their grade: 1.",
     ]
+    assert post["blocks"][1]["elements"][0]["text"].endswith(
+        "with the change on the week before in brackets. "
+        "Counts only: each person's feedback and ratings stay private."
+    )
     text = json.dumps(post)
     assert "Private words" not in text  # feedback text never reaches a channel
     # Bob is below his expected level and owed overdue written feedback: he is never named,
@@ -195,7 +199,7 @@ def test_the_post_shows_counts_and_never_private_details(deps):
     assert "Bob" not in text
     assert text.count("<@UBOB>") == 1
     assert ":star2: <@UALICE> praised <@UBOB>: Thank you!" in text
-    assert "G*" not in text.replace("RAGG*: G* 1", "")  # ratings only as counts
+    assert "G*" not in text.replace("RAGG* ratings: G* 1", "")  # ratings only as counts
 
 
 @pytest.mark.usefixtures("week")
@@ -215,14 +219,51 @@ def test_figures_about_fewer_than_five_people_are_not_shown(deps):
     post = render("summary", **post_context(summary, deps.framework))
     lines = post["blocks"][2]["text"]["text"].splitlines()
     assert lines[1].endswith(
-        "RAGG*: not shown (about fewer than 5 people). Written feedback overdue: not shown "
-        "(about fewer than 5 people)."
+        "RAGG* ratings: not shown, as fewer than 5 people were rated. Written feedback overdue: "
+        "not shown, as it is about fewer than 5 people."
     )
     assert lines[3] == (
-        "*Ladder (September):* 40% of staff have filled in their sheet; below the level "
-        "expected for their grade: not shown (about fewer than 5 people)."
+        "*Ladder (September checkpoint, open):* 40% of staff have filled in their sheet; below "
+        "the level expected for their grade: not shown, as it is about fewer than 5 people."
     )
     assert "G* 1" not in str(post)
+
+
+@pytest.mark.usefixtures("week")
+def test_a_closed_checkpoint_is_named_as_closed(deps):
+    """In November the ladder figures are still September's: the post says that checkpoint
+    has closed, and how many filled in their sheet by then."""
+    from dataclasses import replace
+
+    from bot.summary.post import post_context
+    from messages import render
+
+    november = summarise(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        school="Saltash Primary",
+        now=datetime(2026, 11, 11, 10, 0, tzinfo=LONDON),
+    )
+    assert (november.checkpoint, november.checkpoint_closed) == ("September", True)
+    assert november.schools[0].this_week.ladder_filled == 2  # September's sheets still count
+    in_the_window = summarise(
+        db=deps.db,
+        framework=deps.framework,
+        calendar=deps.calendar,
+        school="Saltash Primary",
+        now=NOW,
+    )
+    assert not in_the_window.checkpoint_closed
+    # this week's activity (November's is a quiet week) with the checkpoint as November sees it
+    post = render(
+        "summary", **post_context(replace(in_the_window, checkpoint_closed=True), deps.framework)
+    )
+    assert (
+        post["blocks"][2]["text"]["text"]
+        .splitlines()[3]
+        .startswith("*Ladder (September checkpoint, closed):* 40% of staff filled in their sheet; ")
+    )
 
 
 # --- /summary end to end -----------------------------------------------------------------

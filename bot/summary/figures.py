@@ -78,6 +78,7 @@ class Summary:
     start: datetime
     end: datetime
     checkpoint: str | None  # the ladder checkpoint the completion figures are for
+    checkpoint_closed: bool  # that checkpoint has closed (none is open now)
     schools: list[SchoolSummary]
     weeks: list[tuple[date, int, int]]  # (week starting, commendations, feedback), oldest first
     commendations: int = 0  # this week in the whole scope, each counted once (not per school)
@@ -125,6 +126,7 @@ def summarise(
         start=start,
         end=end,
         checkpoint=window.checkpoint.name if window else None,
+        checkpoint_closed=window is not None and window.closes < calendar.today(now),
         schools=[
             SchoolSummary(
                 school=name,

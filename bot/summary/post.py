@@ -109,6 +109,7 @@ def prepare(
     checkpoint: str | None,
     commendations: int,
     feedback: int,
+    checkpoint_closed: bool = False,
 ) -> dict[str, Any]:
     """The post's context: a trust's quiet schools left out, at most MAX_SCHOOLS sections and
     SHARED_LINES lines of shared praise in all."""
@@ -131,6 +132,7 @@ def prepare(
         "end": end,
         "zone": zone,
         "checkpoint": checkpoint,
+        "checkpoint_closed": checkpoint_closed,
         "schools": capped,
         "several": several,
         "active_count": len(active),
@@ -151,6 +153,7 @@ def post_context(summary: Summary, framework: Framework) -> dict[str, Any]:
         end=summary.end,
         zone=framework.timezone,
         checkpoint=summary.checkpoint,
+        checkpoint_closed=summary.checkpoint_closed,
         commendations=summary.commendations,
         feedback=summary.feedback,
     )
