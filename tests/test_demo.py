@@ -260,3 +260,53 @@ def test_the_page_draws_every_emoji_the_app_sends():
         for code in re.findall(r":([a-z0-9_+-]+):", template.read_text(encoding="utf-8"))
     }
     assert sent - drawn == set()
+
+
+def test_the_demo_runs_on_the_framework_staffroom_framework_names(monkeypatch, capsys):
+    """SHARE MAT's framework has no leadership ladder: the sample trust is seeded without
+    ladder sheets and the example week runs to its end (its SMART-only lines said, as any
+    line the demo cannot do), with SHARE's standards and what needs a ladder saying so."""
+    monkeypatch.setenv("STAFFROOM_FRAMEWORK", "share")
+    assert main(["demo", "--script", str(EXAMPLES / "week.txt")]) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "Traceback" not in out + captured.err and "Error" not in out
+    assert "SHARE MAT has no leadership ladder in its framework" in out  # /ladder
+    assert "🎉 @Alice Ashworth commended you" in out
+    assert "From the SHARE 12 Teacher and Middle Leader Standards" in out  # its standards
+    assert "'ES1' is not one of the choices: 1 Secure high standards" in out  # SMART's code
+    assert "ladder sheet for 2026-27 is saved" not in out
+    friday = _after(out, "⏰ Friday 5 February 2027, 15:00")
+    assert "APPRAISAL THIS WEEK: SALTASH PRIMARY" in friday
+    assert "(staffroom-summary.png)]" in friday  # the script's last step ran
+    assert "Ladder" not in friday  # no ladder, no ladder line
+
+
+def test_framework_option_wins_and_a_bad_name_is_one_line(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("STAFFROOM_FRAMEWORK", "share")
+    out = _run(tmp_path, capsys, "as Alice\n/ladder\n")
+    assert "SHARE MAT has no leadership ladder" in out
+    path = tmp_path / "ladder.txt"
+    path.write_text("as Alice\n/ladder\n", encoding="utf-8")
+    assert main(["demo", "--script", str(path), "--framework", "smart"]) == 0
+    assert "no leadership ladder" not in capsys.readouterr().out
+    assert main(["demo", "--script", str(path), "--framework", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("staffroom: --framework: nope: no such file") and err.count("\n") == 1
+    monkeypatch.setenv("STAFFROOM_FRAMEWORK", "nope")
+    assert main(["demo", "--script", str(path)]) == 2
+    assert capsys.readouterr().err.startswith("staffroom: STAFFROOM_FRAMEWORK: nope: no such file")
+
+
+def test_a_framework_without_a_ladder_seeds_no_ladder_sheets():
+    from bot.core.framework import load_framework
+    from bot.demo.world import Demo
+
+    demo = Demo(port=0, page=False, running_clock=False, framework=load_framework("share"))
+    try:
+        demo.start()
+        assert demo.history is not None
+        assert demo.history.sheets == 0
+        assert demo.history.commendations > 0 and demo.history.feedback > 0
+    finally:
+        demo.stop()

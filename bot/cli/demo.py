@@ -1,19 +1,22 @@
-"""`staffroom demo [--port P] [--script FILE] [--database PATH]`: the real app against
-the local Slack stand-in with a sample trust, in a Slack-like page or as a transcript.
+"""`staffroom demo [--port P] [--script FILE] [--database PATH] [--framework NAME]`: the real
+app against the local Slack stand-in with a sample trust, in a Slack-like page or as a transcript.
 
 Needs no Slack settings and never reads DATABASE_URL: the database is a temporary
-SQLite file unless --database names one.
+SQLite file unless --database names one. The framework is --framework's, else
+STAFFROOM_FRAMEWORK's as for the other commands (SMART's when neither says).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
 
-from bot.core.errors import StaffroomError
+from bot.core.errors import FrameworkError, StaffroomError
+from bot.core.framework import Framework, load_framework
 
 DEFAULT_PORT = 8080
 
@@ -29,6 +32,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--script", type=Path, help="run this script (- for standard input), print a transcript"
     )
     demo.add_argument("--database", type=Path, help="keep the demo's SQLite database in this file")
+    demo.add_argument(
+        "--framework",
+        help="smart, share or a framework file (default: STAFFROOM_FRAMEWORK, else smart)",
+    )
     demo.set_defaults(run=run)
 
 
@@ -38,9 +45,16 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the page and transcripts speak for it
     if args.port is not None and not 0 <= args.port <= 65535:
         raise StaffroomError(f"--port {args.port} is not a port number (0 to 65535)")
+    framework = _framework(args.framework)
     text = _read_script(args.script) if args.script else None
     port = args.port if args.port is not None else (0 if text is not None else DEFAULT_PORT)
-    demo = Demo(port=port, database=args.database, page=text is None, running_clock=text is None)
+    demo = Demo(
+        port=port,
+        database=args.database,
+        page=text is None,
+        running_clock=text is None,
+        framework=framework,
+    )
     try:
         demo.start()
         if text is not None:
@@ -54,6 +68,18 @@ def run(args: argparse.Namespace) -> int:
         return 130
     finally:
         demo.stop()
+
+
+def _framework(option: str | None) -> Framework:
+    """--framework's, else STAFFROOM_FRAMEWORK's; a problem names where the name came from."""
+    if option is not None:
+        where, name = "--framework", option
+    else:
+        where, name = "STAFFROOM_FRAMEWORK", os.environ.get("STAFFROOM_FRAMEWORK", "")
+    try:
+        return load_framework(name or None)
+    except FrameworkError as error:
+        raise FrameworkError(f"{where}: {error}") from None
 
 
 def _read_script(path: Path) -> str:

@@ -1,5 +1,5 @@
 """A term of history for the demo's sample trust (bot.demo.sample): commendations,
-feedback, lesson visits, STAR projects and ladder sheets.
+feedback, lesson visits, STAR projects and ladder sheets (none when the framework has no ladder).
 
 Drawn from the sample by a random generator with a fixed seed, so every run has the
 same history. Rows are written through storage/ (its models and query functions), the
@@ -185,7 +185,7 @@ def seed(*, db: Database, framework: Framework, calendar: SchoolCalendar) -> His
                 )
 
         sheets = 0
-        for member in people:
+        for member in people if framework.has_ladder else ():  # no ladder, no sheets
             if member.role is Role.GOVERNOR or rng.random() < 0.1:
                 continue  # a few never filled in September's sheet
             expected = framework.expected_level(member.grade) or 2
