@@ -110,6 +110,7 @@ def prepare(
     commendations: int,
     feedback: int,
     checkpoint_closed: bool = False,
+    ladder: bool = True,
 ) -> dict[str, Any]:
     """The post's context: a trust's quiet schools left out, at most MAX_SCHOOLS sections and
     SHARED_LINES lines of shared praise in all."""
@@ -133,6 +134,7 @@ def prepare(
         "zone": zone,
         "checkpoint": checkpoint,
         "checkpoint_closed": checkpoint_closed,
+        "ladder": ladder,  # False for a trust without a leadership ladder: no ladder line
         "schools": capped,
         "several": several,
         "active_count": len(active),
@@ -154,6 +156,7 @@ def post_context(summary: Summary, framework: Framework) -> dict[str, Any]:
         zone=framework.timezone,
         checkpoint=summary.checkpoint,
         checkpoint_closed=summary.checkpoint_closed,
+        ladder=framework.has_ladder,
         commendations=summary.commendations,
         feedback=summary.feedback,
     )
