@@ -126,7 +126,7 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, export):
     inputs = [b for b in write_view["blocks"] if b["type"] == "input"]
     assert [b["block_id"] for b in inputs[:2]] == ["fb_rating_ES1", "fb_rating_QC3"]
     assert [o["text"]["text"] for o in inputs[0]["element"]["options"]] == [
-        "G* Gold",
+        "G* Exceptional",  # not "Gold": SMART's ladder calls its expected level gold
         "G Green",
         "A Amber",
         "R Red",
@@ -155,7 +155,7 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, export):
     )
     body = json.dumps(to_bob["blocks"])
     assert (
-        "*ES1* Consistent approach: `G*` Gold (an exceptional standard has been achieved "
+        "*ES1* Consistent approach: `G*` Exceptional (an exceptional standard has been achieved "
         "with a very high degree of consistency)" in body
     )
     assert (

@@ -208,7 +208,14 @@ def test_values_and_ratings(smart, share):
     for framework in (smart, share):
         assert [r.code for r in framework.ratings] == ["G*", "G", "A", "R"]
         for rating in framework.ratings:
-            assert f"{rating.name} {rating.code} \N{EN DASH} {rating.meaning}" in policy
+            name = "Gold" if rating.code == "G*" else rating.name  # SMART's G* is not "Gold"
+            assert f"{name} {rating.code} \N{EN DASH} {rating.meaning}" in policy
+    # SMART's ladder calls the expected level "the Gold expected standard", below the green
+    # beyond it: its G*, above Green, must not be called Gold too (SHARE's may: no ladder).
+    assert "Gold expected standard" in norm(seed(SMART_STANDARDS))
+    assert [r.name for r in smart.ratings] == ["Exceptional", "Green", "Amber", "Red"]
+    assert not any("gold" in f"{r.name} {r.meaning}".lower() for r in smart.ratings)
+    assert share.ratings[0].name == "Gold"
     assert share.rating_scale == "SHARE RAGG* Ratings" and share.rating_scale in policy
     assert smart.rating_scale == "RAGG* ratings"  # SMART's documents do not claim the wording
     assert share.values == []  # the policy names no values
