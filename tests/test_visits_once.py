@@ -13,7 +13,8 @@ import pytest
 from bot.feedback import form as fb
 from messages.ids import FeedbackIds as Ids
 from messages.limits import view_problems
-from storage.feedback import feedback_received, visits_involving
+from storage.feedback import feedback_received, visit_by_id, visits_involving
+from storage.models import Visit
 from tests.conftest import LONDON
 from tests.test_feedback import step1, step2, step3
 
@@ -111,9 +112,13 @@ def test_two_forms_for_one_visit_store_once(slack, fake_slack, deps, monkeypatch
     assert answer["response_action"] == "errors"
     assert any(WRITTEN in error for error in answer["errors"].values())
 
-    # Checked before the first was stored, stored after it: the compare-and-set refuses it
-    # after the ack, and the words come back by DM.
-    monkeypatch.setattr(fb.RecordFeedback, "validate", lambda self: None)
+    # Checked before the first was stored (as if read a moment earlier), stored after it:
+    # the compare-and-set on the visit refuses it after the ack, and the words come back.
+    def read_before_the_first(session, calendar, subject, observer, observee):
+        visit = visit_by_id(session=session, visit_id=subject.visit_id)
+        return Visit.model_validate({**visit.model_dump(), "written_feedback_id": None})
+
+    monkeypatch.setattr(fb, "_visit_written_up", read_before_the_first)
     assert _send(slack, third, strengths="Routines were crisp") == {}
     refused = fake_slack.messages_to("UAMIR")[-1]
     assert refused["text"].startswith(":warning: Your feedback was not saved: " + WRITTEN)

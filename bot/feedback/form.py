@@ -186,7 +186,9 @@ def _record(
         assert visit.id is not None
         if not claim_visit(session=session, visit_id=visit.id, feedback_id=feedback.id):
             if checked.visit is not None:  # another form for this visit was sent first
-                raise visit_written(session, calendar, visit)
+                raise visit_written(
+                    session, calendar, visit_by_id(session=session, visit_id=visit.id) or visit
+                )
             visit = None
     record = record_of(session, framework, feedback)
     appraiser = active_appraiser(session, checked.observee)
