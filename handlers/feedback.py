@@ -53,9 +53,22 @@ class Draft(Metadata):
     context: str
     detail: str
     standards: list[str] = Field(default_factory=list)
+    visit_id: int | None = None
 
     def subject(self, observer: Staff) -> fb.Subject:
-        return fb.Subject(observer, self.observee, self.observed_on, self.context, self.detail)
+        return fb.Subject(
+            observer, self.observee, self.observed_on, self.context, self.detail, self.visit_id
+        )
+
+
+class ForVisit(Metadata):
+    """The first step's metadata when a visit's [Write feedback] opened the form."""
+
+    visit_id: int
+
+    @classmethod
+    def id_in(cls, view: dict[str, Any]) -> int | None:
+        return cls.of(view).visit_id if view.get("private_metadata") else None
 
 
 def register(app: App) -> None:
@@ -122,7 +135,13 @@ def _log_visit(deps: Deps, client: WebClient, respond: Respond, observer: Staff,
 
 
 def subject_submitted(
-    ack: Ack, form: ViewState, person: Staff, deps: Deps, client: WebClient, context: BoltContext
+    ack: Ack,
+    form: ViewState,
+    view: dict[str, Any],
+    person: Staff,
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
 ) -> None:
     observee = form.user(FeedbackIds.OBSERVEE_BLOCK)
     subject = fb.Subject(
@@ -131,6 +150,7 @@ def subject_submitted(
         observed_on=form.day(FeedbackIds.OBSERVED_ON_BLOCK),
         context=form.choice(FeedbackIds.CONTEXT_BLOCK),
         context_detail=form.text(FeedbackIds.DETAIL_BLOCK).strip(),
+        visit_id=ForVisit.id_in(view),
     )
     checked = _checked(deps, client, subject)
     draft = Draft(
@@ -138,6 +158,7 @@ def subject_submitted(
         observed_on=checked.observed_on,
         context=checked.context.value,
         detail=subject.context_detail,
+        visit_id=checked.visit.id if checked.visit else None,
     )
     ack(response_action="update", view=_standards_modal(deps, draft, checked))
 
@@ -207,7 +228,11 @@ def verbal_given(
 
     def mark() -> None:
         visit = visits.mark_verbal_given(
-            db=deps.db, visit_id=record_id(action), observer=person, now=deps.clock()
+            db=deps.db,
+            calendar=deps.calendar,
+            visit_id=record_id(action),
+            observer=person,
+            now=deps.clock(),
         )
         respond(replace_original=True, **render("visit_logged", **visit))
 
@@ -226,10 +251,11 @@ def write_clicked(
     ack()
 
     def open_form() -> None:
-        visit = visits.visit_for_writing(db=deps.db, visit_id=record_id(action), observer=person)
+        visit = visits.visit_for_writing(
+            db=deps.db, calendar=deps.calendar, visit_id=record_id(action), observer=person
+        )
         if visit is not None:
-            observee, visited_on = visit
-            view = _subject_modal(deps, observee, visited_on)
+            view = _subject_modal(deps, visit.observee_slack_id, visit.visited_on, visit)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
     after_ack(context, open_form)
@@ -254,7 +280,10 @@ def _usage() -> InvalidInput:
 
 
 def _subject_modal(
-    deps: Deps, observee: str | None, observed_on: date | None = None
+    deps: Deps,
+    observee: str | None,
+    observed_on: date | None = None,
+    visit: visits.VisitToWrite | None = None,
 ) -> dict[str, Any]:
     day = observed_on or deps.calendar.today(deps.clock())
     return render(
@@ -262,6 +291,8 @@ def _subject_modal(
         observee=observee,
         observed_on=day.isoformat(),
         max_detail=rules.MAX_DETAIL,
+        visit=visit,
+        metadata=ForVisit(visit_id=visit.visit_id).dump() if visit else "",
     )
 
 
@@ -271,6 +302,7 @@ def _subject_line(draft: Draft, checked: fb.CheckedSubject) -> dict[str, Any]:
         "context": checked.context.value,
         "detail": draft.detail,
         "observed_on": checked.observed_on,
+        "visit": checked.visit is not None,
     }
 
 

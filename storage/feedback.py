@@ -84,6 +84,22 @@ def open_visit_for(
     ).first()
 
 
+def claim_visit(*, session: Session, visit_id: int, feedback_id: int) -> bool:
+    """Make `feedback_id` the visit's written feedback unless it already has one: one
+    compare-and-set, so of two forms for one visit only the first is stored."""
+    result = session.execute(
+        update(Visit)
+        .where(col(Visit.id) == visit_id, col(Visit.written_feedback_id).is_(None))
+        .values(written_feedback_id=feedback_id)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = bool(getattr(result, "rowcount", 0))
+    visit = session.get(Visit, visit_id)
+    if visit is not None:
+        session.refresh(visit)
+    return claimed
+
+
 def visits_involving(*, session: Session, staff_id: int) -> Sequence[Visit]:
     return session.exec(
         select(Visit)

@@ -145,10 +145,17 @@ def public_recipients(*, session: Session, commendation_ids: list[int]) -> dict[
 def feedback_given(
     *, session: Session, start: datetime, end: datetime, school: str | None
 ) -> dict[str, int]:
+    """Informal feedback given in the window, by the observee's school: the written
+    feedback that completes a lesson visit is the visit's, not informal, and not counted."""
     query = (
         select(col(Staff.school), func.count(col(Feedback.id)))
         .join(Staff, col(Staff.id) == col(Feedback.observee_id))
-        .where(col(Feedback.created_at) >= start, col(Feedback.created_at) < end)
+        .outerjoin(Visit, col(Visit.written_feedback_id) == col(Feedback.id))
+        .where(
+            col(Feedback.created_at) >= start,
+            col(Feedback.created_at) < end,
+            col(Visit.id).is_(None),
+        )
     )
     return dict(session.execute(_school(query, school).group_by(col(Staff.school))).all())
 

@@ -82,8 +82,29 @@ def test_appraiser_commending_own_appraisee_gets_no_copy_of_own_words(slack, fak
     slack.command("/commend", "<@UBOB> great parents' evening", user_id="UAMIR")
 
     slack.drain()
-    assert len(fake_slack.messages_to("UAMIR")) == 1
-    assert fake_slack.messages_to("UAMIR")[0]["text"].startswith("You commended")
+    (confirmation,) = fake_slack.messages_to("UAMIR")
+    assert confirmation["text"].startswith("You commended")
+    assert "They get it by direct message." in json.dumps(confirmation)
+    assert "appraiser" not in json.dumps(confirmation)  # Amir is Bob's appraiser
+
+
+def test_the_author_is_told_only_of_copies_to_other_appraisers(slack, fake_slack):
+    slack.command("/commend", "<@UBOB> <@UCAROL> great parents' evening", user_id="UAMIR")
+    slack.drain()
+    (confirmation,) = fake_slack.messages_to("UAMIR")  # Amir appraises Bob, not Carol
+    assert len(fake_slack.messages_to("UHEAD")) == 1  # Carol's appraiser
+    said = json.dumps(confirmation)
+    assert "They get it by direct message, and the appraiser of <@UCAROL> a copy." in said
+
+    slack.command("/commend", "<@UBOB> <@UCAROL> and thanks again", user_id="UALICE")
+    slack.drain()
+    said = json.dumps(fake_slack.messages_to("UALICE")[-1])
+    assert "They get it by direct message, and their appraisers a copy." in said
+
+
+def test_the_form_says_an_appraiser_who_commends_gets_no_copy(deps):
+    said = json.dumps(_modal_view(deps))
+    assert "their appraiser a copy (unless that is you)" in said
 
 
 def test_typed_markup_is_escaped_when_reposted(slack, fake_slack, deps):

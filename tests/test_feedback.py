@@ -192,8 +192,20 @@ def test_feedback_form_end_to_end(slack, fake_slack, deps, export):
 
 def test_appraiser_giving_feedback_gets_no_copy_of_it(slack, fake_slack):
     _complete(slack, fake_slack, user_id="UAMIR")
-    assert len(fake_slack.messages_to("UAMIR")) == 1  # the confirmation only
+    (confirmation,) = fake_slack.messages_to("UAMIR")  # the confirmation only
     assert len(fake_slack.messages_to("UBOB")) == 1
+    # Amir is Bob's appraiser: no copy is said to go to "their appraiser".
+    assert "appraiser" not in json.dumps(confirmation)
+    assert confirmation["text"].endswith("They have it by direct message.")
+
+
+def test_someone_elses_feedback_says_their_appraiser_has_a_copy(slack, fake_slack):
+    _complete(slack, fake_slack, user_id="UCAROL")  # Bob's appraiser is Amir
+    assert len(fake_slack.messages_to("UAMIR")) == 1  # the copy
+    (confirmation,) = fake_slack.messages_to("UCAROL")
+    assert confirmation["text"].endswith(
+        "They have it by direct message, and their appraiser a copy."
+    )
 
 
 @pytest.mark.parametrize(

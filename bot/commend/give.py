@@ -148,9 +148,13 @@ def _deliveries(
                     context={**common, "others": others},
                 )
             )
+    copies = 0
+    copied_for: list[str] = []  # recipients whose appraiser (not the author) has a copy
     for appraiser_id, appraisees in _by_appraiser(recipients).items():
         appraiser = appraisers.get(appraiser_id)
         if appraiser and appraiser.active and appraiser.slack_user_id and appraiser.id != author.id:
+            copies += 1
+            copied_for += [mention(s) for s in appraisees]
             deliveries.append(
                 Delivery(
                     key=f"{key}:copy:{appraiser.id}",
@@ -165,7 +169,12 @@ def _deliveries(
                 key=f"{key}:confirm",
                 channel=author.slack_user_id,
                 template="commend_confirmation",
-                context={**common, "recipients": mentions},
+                context={
+                    **common,
+                    "recipients": mentions,
+                    "copies": copies,
+                    "copied_for": [m for m in mentions if m in copied_for],
+                },
             )
         )
     if commendation.public:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.core.calendar import SchoolCalendar
-from bot.core.errors import InvalidInput, Problem, problem
+from bot.core.errors import InvalidInput, NotAllowed, Problem, problem
 from bot.core.framework import Framework
 from bot.core.framework_parts import Standard, StandardSet
 from bot.core.people import IsBot, active_appraiser, colleague, refreshed
@@ -38,7 +38,7 @@ from bot.feedback.rules import (
 )
 from bot.outbox.queue import Delivery, enqueue
 from storage.db import Database
-from storage.feedback import add_feedback, open_visit_for
+from storage.feedback import add_feedback, claim_visit, feedback_by_ids, open_visit_for, visit_by_id
 from storage.models import Feedback, FeedbackContext, Staff, Visit
 
 
@@ -51,6 +51,7 @@ class Subject:
     observed_on: date | None
     context: str | None
     context_detail: str = ""
+    visit_id: int | None = None  # the lesson visit whose [Write feedback] opened the form
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class CheckedSubject:
     context: FeedbackContext
     standard_set_key: str
     standard_set: StandardSet
+    visit: Visit | None = None  # the visit this writes up (its observee and day match)
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,22 @@ class RecordFeedback(UseCase[FeedbackOutcome]):
         refuse_if(rating_problems(framework, codes, request.ratings) | text_problems(texts))
         if not write:
             return None
-        return _record(session, framework, checked, codes, request, self.now)
+        return _record(session, framework, self.calendar, checked, codes, request, self.now)
+
+
+def visit_written(session: Session, calendar: SchoolCalendar, visit: Visit) -> NotAllowed:
+    """The refusal for a visit whose written feedback is already stored, saying when."""
+    assert visit.written_feedback_id is not None
+    written = feedback_by_ids(session=session, ids=[visit.written_feedback_id])
+    feedback = written.get(visit.written_feedback_id)
+    on = calendar.today(feedback.created_at) if feedback else None
+    return NotAllowed(problem("feedback.visit_written", on=on))
 
 
 def _record(
     session: Session,
     framework: Framework,
+    calendar: SchoolCalendar,
     checked: CheckedSubject,
     codes: list[str],
     request: FeedbackRequest,
@@ -163,16 +175,21 @@ def _record(
         ),
         standards=[(code, request.ratings.get(code) or None) for code in codes],
     )
-    visit = open_visit_for(
+    assert feedback.id is not None
+    visit = checked.visit or open_visit_for(
         session=session,
         observer_id=checked.observer.id,
         observee_id=checked.observee.id,
         visited_on=checked.observed_on,
     )
     if visit is not None:
-        visit.written_feedback_id = feedback.id
-        session.add(visit)
-    assert feedback.id is not None
+        assert visit.id is not None
+        if not claim_visit(session=session, visit_id=visit.id, feedback_id=feedback.id):
+            if checked.visit is not None:  # another form for this visit was sent first
+                raise visit_written(
+                    session, calendar, visit_by_id(session=session, visit_id=visit.id) or visit
+                )
+            visit = None
     record = record_of(session, framework, feedback)
     appraiser = active_appraiser(session, checked.observee)
     deliveries = _deliveries(record, checked, appraiser, visit)
@@ -215,6 +232,7 @@ def _checked_subject(
         errors[DETAIL] = problem("feedback.detail_too_long", limit=MAX_DETAIL)
     refuse_if(errors)
     assert observee is not None and subject.observed_on is not None and context is not None
+    visit = _visit_written_up(session, calendar, subject, observer, observee)
     key = standard_set_for(framework, observee, context)
     return CheckedSubject(
         observer=observer,
@@ -223,7 +241,28 @@ def _checked_subject(
         context=context,
         standard_set_key=key,
         standard_set=framework.standard_sets[key],
+        visit=visit,
     )
+
+
+def _visit_written_up(
+    session: Session, calendar: SchoolCalendar, subject: Subject, observer: Staff, observee: Staff
+) -> Visit | None:
+    """The visit the form was opened for, when it is still the visit written about (same
+    observer, colleague and day); refused once its written feedback is stored."""
+    if subject.visit_id is None:
+        return None
+    visit = visit_by_id(session=session, visit_id=subject.visit_id)
+    if (
+        visit is None
+        or visit.observer_id != observer.id
+        or visit.observee_id != observee.id
+        or visit.visited_on != subject.observed_on
+    ):
+        return None
+    if visit.written_feedback_id is not None:
+        raise visit_written(session, calendar, visit)
+    return visit
 
 
 def _deliveries(
@@ -236,16 +275,26 @@ def _deliveries(
         deliveries.append(
             Delivery(f"{key}:to", checked.observee.slack_user_id, "feedback_received", context)
         )
-    if appraiser is not None and appraiser.slack_user_id and appraiser.id != checked.observer.id:
+    copied = (
+        appraiser is not None
+        and appraiser.slack_user_id is not None
+        and appraiser.id != checked.observer.id  # the author is not sent a copy of their own
+    )
+    if copied:
+        assert appraiser is not None and appraiser.slack_user_id is not None
         deliveries.append(
             Delivery(
                 f"{key}:copy:{appraiser.id}", appraiser.slack_user_id, "feedback_copy", context
             )
         )
     if checked.observer.slack_user_id:
+        confirmation = {**context, "appraiser_copied": copied}
         deliveries.append(
             Delivery(
-                f"{key}:confirm", checked.observer.slack_user_id, "feedback_confirmation", context
+                f"{key}:confirm",
+                checked.observer.slack_user_id,
+                "feedback_confirmation",
+                confirmation,
             )
         )
     return deliveries

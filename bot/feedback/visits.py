@@ -9,6 +9,7 @@ from datetime import date, datetime
 from bot.core.calendar import SchoolCalendar
 from bot.core.errors import NotAllowed, problem
 from bot.core.people import IsBot, colleague, mention, refreshed
+from bot.feedback.form import visit_written
 from bot.feedback.rules import (
     OBSERVED_ON,
     OBSERVEE,
@@ -86,17 +87,21 @@ def log_visit(
 
 
 def mark_verbal_given(
-    *, db: Database, visit_id: int, observer: Staff, now: datetime
+    *, db: Database, calendar: SchoolCalendar, visit_id: int, observer: Staff, now: datetime
 ) -> dict[str, object]:
-    """The observer says verbal feedback was given; returns the visit as the message shows it."""
+    """The observer says verbal feedback was given; returns the visit as the message shows it.
+    Said twice (an older message's button), it is refused with when it was marked."""
     with db.session() as session:
         observer = refreshed(session, observer)
         visit = visit_by_id(session=session, visit_id=visit_id)
         if visit is None or visit.observer_id != observer.id:
             raise NotAllowed(problem("feedback.observer_only"))
-        if visit.verbal_given_at is None:
-            visit.verbal_given_at = now
-            session.add(visit)
+        if visit.verbal_given_at is not None:
+            raise NotAllowed(
+                problem("feedback.verbal_given", on=calendar.today(visit.verbal_given_at))
+            )
+        visit.verbal_given_at = now
+        session.add(visit)
         observee = staff_by_ids(session=session, ids=[visit.observee_id])[visit.observee_id]
         return visit_view(visit, observee)
 
@@ -115,13 +120,26 @@ def visit_view(visit: Visit, observee: Staff) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class VisitToWrite:
+    """What the written feedback's form starts from."""
+
+    visit_id: int
+    observee_slack_id: str | None
+    observee_name: str
+    visited_on: date
+
+
 def visit_for_writing(
-    *, db: Database, visit_id: int, observer: Staff
-) -> tuple[str | None, date] | None:
-    """(observee's Slack id, visit date) to start the written feedback, for the visit's observer."""
+    *, db: Database, calendar: SchoolCalendar, visit_id: int, observer: Staff
+) -> VisitToWrite | None:
+    """The visit to start its written feedback, for the visit's observer (None for anyone
+    else); refused, saying when, once its written feedback is stored."""
     with db.read_session() as session:
         visit = visit_by_id(session=session, visit_id=visit_id)
-        if visit is None or visit.observer_id != observer.id:
+        if visit is None or visit.id is None or visit.observer_id != observer.id:
             return None
+        if visit.written_feedback_id is not None:
+            raise visit_written(session, calendar, visit)
         observee = staff_by_ids(session=session, ids=[visit.observee_id])[visit.observee_id]
-        return observee.slack_user_id, visit.visited_on
+        return VisitToWrite(visit.id, observee.slack_user_id, observee.name, visit.visited_on)

@@ -25,7 +25,7 @@ from bot.star.view import Status, current, status_of
 from storage.commendations import commendations_received
 from storage.db import Database
 from storage.feedback import feedback_by_ids, feedback_received, standards_of, visits_involving
-from storage.models import Staff
+from storage.models import Feedback, Staff, Visit
 from storage.objectives import training_of
 from storage.staff import staff_by_ids
 
@@ -57,12 +57,30 @@ class FeedbackLine:
 
 
 @dataclass(frozen=True)
+class Done:
+    """When a visit's verbal or written feedback was due and given, as of the report's day:
+    `state` is "on_time", "late" (given after its due day), "overdue" (not given, due day
+    past), "not_yet", or "unmarked" (verbal never marked given, the written feedback given)."""
+
+    due: date
+    given_on: date | None
+    state: str
+
+
+def done(due: date, given_on: date | None, today: date, *, unmarked: bool = False) -> Done:
+    if given_on is not None:
+        return Done(due, given_on, "late" if given_on > due else "on_time")
+    if unmarked:
+        return Done(due, None, "unmarked")
+    return Done(due, None, "overdue" if today > due else "not_yet")
+
+
+@dataclass(frozen=True)
 class VisitLine:
     visited_on: date
     observer: str
-    verbal_due: date
-    written_due: date
-    written_on: date | None
+    verbal: Done
+    written: Done
 
 
 @dataclass(frozen=True)
@@ -219,20 +237,7 @@ def _report(
             )
             for f in received
         ],
-        visits=[
-            VisitLine(
-                visited_on=v.visited_on,
-                observer=name_of(v.observer_id),
-                verbal_due=v.verbal_due,
-                written_due=v.written_due,
-                written_on=(
-                    calendar.today(written[v.written_feedback_id].created_at)
-                    if v.written_feedback_id in written
-                    else None
-                ),
-            )
-            for v in visits
-        ],
+        visits=[_visit_line(v, name_of(v.observer_id), written, calendar, today) for v in visits],
         praise=[
             PraiseLine(
                 received_on=calendar.today(c.created_at),
@@ -244,4 +249,22 @@ def _report(
         ],
         training=views_of(training),
         rating_names={r.code: r.name for r in framework.ratings},
+    )
+
+
+def _visit_line(
+    visit: Visit,
+    observer: str,
+    written: dict[int, Feedback],
+    calendar: SchoolCalendar,
+    today: date,
+) -> VisitLine:
+    feedback = written.get(visit.written_feedback_id) if visit.written_feedback_id else None
+    written_on = calendar.today(feedback.created_at) if feedback else None
+    verbal_on = calendar.today(visit.verbal_given_at) if visit.verbal_given_at else None
+    return VisitLine(
+        visited_on=visit.visited_on,
+        observer=observer,
+        verbal=done(visit.verbal_due, verbal_on, today, unmarked=written_on is not None),
+        written=done(visit.written_due, written_on, today),
     )
