@@ -71,3 +71,10 @@ def test_a_trust_leaders_list_names_the_head_he_appraises_but_not_the_governor(
     lines = _school_lines(open_home(slack, fake_slack, "UDAVE"))
     assert lines[0] == "*Saltash Primary* (6 staff)"  # Dave himself is not in it
     assert "• Objectives not agreed (4): <@UAMIR>, <@UBOB>, <@UCAROL>, <@UHEAD>" in lines
+
+
+@pytest.mark.usefixtures("trust")
+def test_nobody_without_an_appraiser_is_told_to_write_objectives(slack, fake_slack, clock):
+    for user in ("UDAVE", "UGWEN"):
+        assert "Write your three objectives" not in shown(open_home(slack, fake_slack, user))
+    assert "Write your three objectives" in shown(open_home(slack, fake_slack, "UHEAD"))
