@@ -251,7 +251,14 @@ def _finish_modal(deps: Deps, progress: Progress, person: Staff) -> dict[str, An
     return render(
         "ladder_finish_modal",
         metadata=progress.dump(),
-        preview=sheets.preview(framework=deps.framework, person=person, sheet=sheet),
+        preview=sheets.preview(
+            framework=deps.framework,
+            person=person,
+            sheet=sheet,
+            target=sheets.current_target(db=deps.db, person=person, year=progress.year)
+            if progress.cp == TARGET_CHECKPOINT
+            else None,
+        ),
         colours=[
             colours if sheet.asked(number) else None
             for number, colours in enumerate(sheet.colours(), 1)

@@ -145,12 +145,14 @@ def own_form(deps: Deps, person: Staff) -> dict[str, Any]:
     if view.agreed:
         return render("objectives_view_modal", view=view)
     year = year_now(deps.calendar, deps.clock())
+    agree_by = rules.agreement_window(deps.framework, year).closes
     return render(
         "objectives_modal",
         view=view,
         standards=deps.framework.standard_sets[standard_set_of(deps.framework, person)],
         level_names=level_names(deps.framework),
-        agree_by=rules.agreement_window(deps.framework, year).closes,
+        # A date already passed is not promised again (November's form names none).
+        agree_by=agree_by if deps.calendar.today(deps.clock()) <= agree_by else None,
     )
 
 

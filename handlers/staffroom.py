@@ -12,6 +12,7 @@ from bot.core.errors import GENERAL, InvalidInput, problem
 from bot.core.mentions import parse_command_text
 from bot.core.people import set_reminders_muted
 from bot.home.pending import pending_for
+from bot.report.year import check_may_see
 from bot.runtime.deps import Deps
 from handlers.context import after_ack, listener, on_roster
 from handlers.report import send_report
@@ -52,6 +53,8 @@ def _command(
     if parsed.others or parsed.message or len(parsed.users) > 1:
         raise InvalidInput({GENERAL: problem("report.usage")})
     subject = parsed.users[0] if parsed.users else person.slack_user_id
+    if subject is not None:  # a refusal comes alone, not after a promise of the report
+        check_may_see(db=deps.db, viewer=person, subject_slack_id=subject)
     respond(response_type="ephemeral", **render("report_ready", state="coming"))
     send_report(deps, client, person, subject_slack_id=subject)
 

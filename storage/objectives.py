@@ -203,6 +203,21 @@ def set_sheet_target(
     )
 
 
+def set_objectives_target(
+    *, session: Session, staff_id: int, academic_year: str, target_level: int
+) -> None:
+    """The September sheet's target is objective 3's target: keep them the same value."""
+    session.execute(
+        update(ObjectiveSet)
+        .where(
+            col(ObjectiveSet.staff_id) == staff_id,
+            col(ObjectiveSet.academic_year) == academic_year,
+        )
+        .values(target_level=target_level)
+        .execution_options(synchronize_session=False)
+    )
+
+
 # --- leadership training write-ups -------------------------------------------------------
 
 

@@ -324,3 +324,28 @@ def test_the_review_form_shown_to_the_appraiser_is_in_the_audit_log(slack, fake_
     assert fake_slack.calls_to("views.open")[-1].params["view"]["callback_id"] == Ids.REVIEW_MODAL
     entries = [(e.who, e.action, e.whose) for e in log(db=deps.db)]
     assert entries == [("amir@school.example", "view.objectives", "alice@school.example")] * 2
+
+
+def test_the_form_names_the_agreement_date_only_until_it_has_passed(slack, fake_slack, clock):
+    def intro(user="UALICE") -> tuple[str, str]:
+        view = open_form(slack, fake_slack, user)
+        return view["blocks"][0]["text"]["text"], view["submit"]["text"]
+
+    clock.now = datetime(2026, 10, 15, 16, 0, tzinfo=LONDON)  # the last day
+    assert intro() == (
+        "Your three objectives for 2026-27. Your appraiser agrees them at your first appraisal "
+        "meeting, by 15 October 2026; until then you can change them here.",
+        "Send to appraiser",
+    )
+    clock.now = datetime(2026, 11, 16, 10, 0, tzinfo=LONDON)  # found in the year's trial
+    assert intro() == (
+        "Your three objectives for 2026-27. Your appraiser agrees them; until then you can "
+        "change them here.",
+        "Send to appraiser",
+    )
+    # Hannah, the head, has no appraiser on the roster: hers are for her own record.
+    assert intro("UHEAD") == (
+        "Your three objectives for 2026-27. You have no appraiser on the staff roster to agree "
+        "them: they are for your own record, and you can change them here.",
+        "Save",
+    )

@@ -5,6 +5,7 @@ half-term's praise nudge (autumn half term 26-30 October)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -63,7 +64,8 @@ def test_objectives_not_written_by_1_october(deps):
     assert nudges(deps, date(2026, 9, 30), "obj-write") == {}
     written(deps, "UALICE", date(2026, 9, 20))
     due = nudges(deps, date(2026, 10, 1), "obj-write")
-    assert sorted(d.channel for d in due.values()) == ["UAMIR", "UBOB", "UCAROL", "UHEAD"]
+    # Not Hannah, the head: with no appraiser on the roster nobody here agrees hers.
+    assert sorted(d.channel for d in due.values()) == ["UAMIR", "UBOB", "UCAROL"]
     message = next(d for d in due.values() if d.channel == "UBOB")
     assert message.context["agree_by"] == date(2026, 10, 15)
     rendered = render(message.template, **message.context)
@@ -80,10 +82,15 @@ def test_objectives_not_agreed_when_the_september_checkpoint_closes(deps):
     amir = due["nudge:obj-unagreed:2026-27:2"]
     assert amir.channel == "UAMIR"
     assert amir.context["written"] == ["<@UALICE>"] and amir.context["unwritten"] == ["<@UBOB>"]
-    assert (
-        "written and waiting for you to agree: <@UALICE>; not written yet: <@UBOB>"
-        in (render(amir.template, **amir.context)["text"])
+    rendered = render(amir.template, **amir.context)
+    assert message_problems(rendered) == []
+    assert rendered["text"] == (
+        "The September checkpoint closed on 15 October 2026 and these appraisees' objectives "
+        "for 2026-27 are not agreed.\n"
+        "• Written, waiting for you to agree: <@UALICE>.\n"
+        "• Not written yet: <@UBOB>."
     )
+    assert "Agree them from the message each sent you" in json.dumps(rendered["blocks"])
     agreed(deps, "UBOB", "UAMIR", date(2026, 10, 19))
     assert "nudge:obj-unagreed:2026-27:2" in nudges(deps, date(2026, 10, 20), "obj-unagreed")
     agree(
@@ -96,6 +103,19 @@ def test_objectives_not_agreed_when_the_september_checkpoint_closes(deps):
         now=at(date(2026, 10, 20)),
     )
     assert "nudge:obj-unagreed:2026-27:2" not in nudges(deps, date(2026, 10, 21), "obj-unagreed")
+
+
+def test_an_appraiser_whose_appraisees_wrote_nothing_is_not_told_to_agree_them(deps):
+    due = nudges(deps, date(2026, 10, 16), "obj-unagreed")
+    # Hannah, the head, appraises Amir and Carol; nobody appraises her, so she is in no list.
+    assert sorted(d.channel for d in due.values()) == ["UAMIR", "UHEAD"]
+    hannah = next(d for d in due.values() if d.channel == "UHEAD")
+    rendered = render(hannah.template, **hannah.context)
+    assert message_problems(rendered) == []
+    assert rendered["text"].endswith("are not agreed.\n• Not written yet: <@UAMIR> and <@UCAROL>.")
+    shown = json.dumps(rendered, ensure_ascii=False)
+    assert "Written, waiting" not in shown and "Agree them from the message" not in shown
+    assert "Each writes them with `/objectives`" in shown
 
 
 def test_reviews_due_at_an_optional_january_check_point_and_at_mid_year(deps):

@@ -177,7 +177,9 @@ def test_the_report_button_in_a_record(slack, fake_slack, deps):
 def test_the_report_is_refused_otherwise(slack, fake_slack, viewer, text, refusal):
     slack.command("/staffroom", text, user_id=viewer)
     slack.drain()
-    assert any(r["text"].startswith(refusal) for r in fake_slack.responses())
+    # The refusal comes alone: nothing promised the report first.
+    assert [r["text"] for r in fake_slack.responses() if r["text"].startswith(refusal)]
+    assert not any("Making the Staff Appraisal Report" in r["text"] for r in fake_slack.responses())
     assert fake_slack.calls_to("files.completeUploadExternal") == []
     assert fake_slack.calls_to("upload") == []
 

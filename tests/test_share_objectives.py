@@ -363,3 +363,19 @@ def test_the_objectives_reminders_word_objective_3_and_the_first_checkpoint_as_s
     assert said(date(2026, 10, 16), "obj-unagreed", "UAMIR").startswith(
         "The PDP checkpoint closed on 15 October 2026 and these appraisees' objectives"
     )
+
+
+@in_school
+def test_a_leaders_follow_up_list_has_no_ladder_items_without_a_ladder(slack, fake_slack, clock):
+    from tests.test_home import open_home, shown
+
+    for when in (SEPTEMBER, FEBRUARY):  # at a checkpoint SMART's ladder sheets are filled in
+        clock.now = when
+        view = open_home(slack, fake_slack, "UHEAD")
+        text = shown(view)
+        assert "To follow up" in text and "Objectives not agreed (4)" in text
+        assert "ladder" not in text.lower() and "levels below expected" not in text
+        slack.click(HomeIds.FOLLOW_UP, "Saltash Primary", user_id="UHEAD")
+        slack.drain()
+        modal = fake_slack.calls_to("views.open")[-1].params["view"]
+        assert view_problems(modal) == [] and "ladder" not in shown(modal).lower()

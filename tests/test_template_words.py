@@ -773,7 +773,8 @@ def _appraisal_contexts(framework: Framework) -> Iterator[tuple[str, dict[str, A
             "checkpoint": objective_rules.agreement_window(framework, YEAR).checkpoint.name,
             "written": _mentions(SHOWN),
             "unwritten": _mentions(SHOWN, 2000),
-            "more": 60,
+            "more_written": 60,
+            "more_unwritten": 60,
         },
     )
     longest_review = max(

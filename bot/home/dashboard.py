@@ -138,7 +138,7 @@ def _owed(
     owed: list[Owed] = []
     if not objectives.agreed:
         late = moment.today > moment.agreement_closes
-        if not objectives.written:
+        if not objectives.written and person.appraiser_id is not None:  # someone to agree them
             owed.append(Owed("objectives_write", due=moment.agreement_closes, overdue=late))
         elif objectives.talk_comment:
             owed.append(Owed("objectives_talk", due=moment.agreement_closes, overdue=late))

@@ -51,6 +51,7 @@ class FollowUp:
     page: int
     pages: int
     ladder_checkpoint: str | None
+    has_ladder: bool = True  # the trust has a leadership ladder: its items are listed
 
 
 def scope_of(leader: Staff) -> str | None:
@@ -58,7 +59,9 @@ def scope_of(leader: Staff) -> str | None:
     return None if leader.leader is LeaderScope.TRUST else leader.school
 
 
-def lists_for(facts: list[Facts], school: str) -> SchoolList:
+def lists_for(facts: list[Facts], school: str, *, has_ladder: bool = True) -> SchoolList:
+    """A school's lists; no ladder items when the trust has no leadership ladder, and
+    "objectives not agreed" only for people with an appraiser to agree them."""
     return SchoolList(
         school=school,
         staff=len(facts),
@@ -67,10 +70,24 @@ def lists_for(facts: list[Facts], school: str) -> SchoolList:
         ],
         written_overdue=[f"{f.mention} ({f.written_overdue})" for f in facts if f.written_overdue],
         no_baseline=[f.mention for f in facts if "baseline" in f.overdue],
-        sheet_missing=[f.mention for f in facts if not f.ladder_filled],
-        below_expected=[f.mention for f in facts if f.levels_below >= BELOW_BY],
-        objectives_unagreed=[f.mention for f in facts if f.objectives != "agreed"],
+        sheet_missing=[f.mention for f in facts if not f.ladder_filled] if has_ladder else [],
+        below_expected=[f.mention for f in facts if f.levels_below >= BELOW_BY]
+        if has_ladder
+        else [],
+        objectives_unagreed=[
+            f.mention
+            for f in facts
+            if f.objectives != "agreed" and f.person.appraiser_id is not None
+        ],
     )
+
+
+def led_by(leader: Staff, person: Staff) -> bool:
+    """Whether `person` is one the leader follows up (within the leader's scope): not the
+    leader, not the leader's own appraiser, and for a school leader not a trust leader."""
+    if person.id == leader.id or person.id == leader.appraiser_id:
+        return False
+    return leader.leader is LeaderScope.TRUST or person.leader is not LeaderScope.TRUST
 
 
 def _by_school(
@@ -83,12 +100,15 @@ def _by_school(
 ) -> list[SchoolList]:
     scope = scope_of(leader)
     school = only if only is not None else scope
-    people = [p for p in active_staff(session=session, school=school) if p.id != leader.id]
+    people = [p for p in active_staff(session=session, school=school) if led_by(leader, p)]
     facts = gather(session, framework, calendar, people, moment, whole_trust=school is None)
     grouped: dict[str, list[Facts]] = {}
     for fact in facts:
         grouped.setdefault(fact.person.school, []).append(fact)
-    return [lists_for(group, name) for name, group in sorted(grouped.items())]
+    return [
+        lists_for(group, name, has_ladder=framework.has_ladder)
+        for name, group in sorted(grouped.items())
+    ]
 
 
 def follow_up_for(
@@ -112,6 +132,7 @@ def follow_up_for(
         page=page,
         pages=pages,
         ladder_checkpoint=moment.ladder_window.checkpoint.name if moment.ladder_window else None,
+        has_ladder=framework.has_ladder,
     )
 
 

@@ -118,7 +118,8 @@ def _objectives(
     assert person.id is not None
     year = AcademicYear.of(today).label
     own = objective_set_of(session=session, staff_id=person.id, academic_year=year)
-    pending.objectives_to_write = own is None
+    # Owed only by someone with an appraiser to agree them (not a trust leader or a governor).
+    pending.objectives_to_write = own is None and person.appraiser_id is not None
     pending.objectives_talk = own is not None and not own.agreed_at and bool(own.talk_comment)
     team = list(appraisees_of(session=session, appraiser_id=person.id))
     sets = objective_sets_of(

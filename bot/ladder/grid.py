@@ -13,6 +13,7 @@ from bot.ladder.rules import Band, Point, Rag, Sheet, band
 from bot.ladder.windows import checkpoint_windows
 from storage.ladder import sheets_of
 from storage.models import LadderSheet, Staff
+from storage.objectives import objective_set_of
 
 TARGET_CHECKPOINT = "sep"  # the target for July is set at the first checkpoint of the year
 
@@ -88,6 +89,23 @@ def beyond_the_sheet(framework: Framework) -> list[Beyond]:
     ]
 
 
+def target_level(
+    session: Session, person: Staff, year: str, filled: list[LadderSheet] | None = None
+) -> int | None:
+    """The person's ladder target for July of `year`: the one value the September sheet and
+    objective 3 share. Both forms write both places; the September sheet's is read when it
+    has one, else the objectives'. `filled`: the person's sheets, when already read."""
+    assert person.id is not None
+    rows = filled if filled is not None else sheets(session, person)
+    sheet = next(
+        (s for s in rows if s.academic_year == year and s.checkpoint == TARGET_CHECKPOINT), None
+    )
+    if sheet is not None and sheet.target_level is not None:
+        return sheet.target_level
+    found = objective_set_of(session=session, staff_id=person.id, academic_year=year)
+    return found.target_level if found is not None else None
+
+
 def grid_of(session: Session, framework: Framework, person: Staff, year: str) -> Grid:
     first_year = int(year[:4])
     windows = checkpoint_windows(framework, AcademicYear(first_year))
@@ -111,7 +129,7 @@ def grid_of(session: Session, framework: Framework, person: Staff, year: str) ->
         )
         for level in framework.sheet
     ]
-    target = next((s.target_level for s in filled if s.checkpoint == TARGET_CHECKPOINT), None)
+    target = target_level(session, person, year, filled)
     expected = framework.expected_level(person.grade)
     latest = parsed[filled[-1].checkpoint] if filled else None
     latest_checkpoint = framework.checkpoint(filled[-1].checkpoint) if filled else None

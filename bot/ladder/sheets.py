@@ -32,6 +32,7 @@ from bot.ladder.grid import (
     sheet_of,
     sheets,
     statements,
+    target_level,
 )
 from bot.ladder.rules import ALWAYS_ASKED, Band, Sheet, asks_higher_levels, band
 from bot.ladder.windows import Window, next_window, open_window
@@ -39,6 +40,7 @@ from bot.outbox.queue import Delivery, enqueue
 from storage.db import Database
 from storage.ladder import save_sheet, staff_without_sheet
 from storage.models import LadderSheet, Staff
+from storage.objectives import set_objectives_target
 
 TARGET = "target"
 WINDOW = "window"
@@ -71,9 +73,7 @@ def start(
         filled = sheets(session, person)
         if window is not None:
             this_year = [s for s in filled if s.academic_year == window.year.label]
-            target = next(
-                (s.target_level for s in this_year if s.checkpoint == TARGET_CHECKPOINT), None
-            )
+            target = target_level(session, person, window.year.label, filled)
             latest = _latest(framework, this_year, window.key)
             return Start(
                 window=window,
@@ -84,7 +84,12 @@ def start(
                 if latest
                 else None,
             )
+        # This year's grid once it has a sheet or a target (set with the objectives), else the
+        # last year a sheet was filled in.
+        current = AcademicYear.of(today).label
         last_year = filled[-1].academic_year if filled else None
+        if target_level(session, person, current, filled) is not None:
+            last_year = current
         grid = grid_of(session, framework, person, last_year) if last_year else None
     return Start(window=None, upcoming=next_window(framework, today), last_grid=grid)
 
@@ -167,6 +172,10 @@ class SaveSheet(UseCase[SaveOutcome]):
             target_level=target,
             now=now,
         )
+        if target is not None:  # objective 3 aims for the same level
+            set_objectives_target(
+                session=session, staff_id=person.id, academic_year=filled.year, target_level=target
+            )
         grid = grid_of(session, framework, person, filled.year)
         return SaveOutcome(grid, _queue(session, framework, person, window, grid, filled, now))
 
@@ -244,7 +253,16 @@ class Preview:
     default_target: int
 
 
-def preview(*, framework: Framework, person: Staff, sheet: Sheet) -> Preview:
+def current_target(*, db: Database, person: Staff, year: str) -> int | None:
+    """The target for July of `year` already set (on the sheet or with the objectives)."""
+    with db.read_session() as session:
+        return target_level(session, person, year)
+
+
+def preview(
+    *, framework: Framework, person: Staff, sheet: Sheet, target: int | None = None
+) -> Preview:
+    """`target`: the one already set, offered again rather than the level reached."""
     expected = framework.expected_level(person.grade)
     return Preview(
         reached=sheet.level_reached,
@@ -252,5 +270,5 @@ def preview(*, framework: Framework, person: Staff, sheet: Sheet) -> Preview:
         other_points=len(sheet.development_points) - len(sheet.next_points),
         expected=expected,
         band=band(sheet.level_reached, expected, framework.new_to_role_levels),
-        default_target=max(1, sheet.level_reached),
+        default_target=target or max(1, sheet.level_reached),
     )

@@ -84,11 +84,17 @@ def objective_nudges(
         state = _Year(
             today, year, sets, {sid: {r.checkpoint for r in rows} for sid, rows in reviews.items()}
         )
-        _unwritten(add, framework, calendar, state, staff)
+        _unwritten(add, framework, calendar, state, [p for p in staff if _appraised(p, people)])
         _unagreed(add, framework, calendar, state, teams, people)
         for window in rules.review_windows(framework, year):
             _reviews(add, calendar, state, window, teams, people)
         _praise(add, session, framework, calendar, state, teams, people)
+
+
+def _appraised(person: RosterEntry, people: Mapping[int, RosterEntry]) -> bool:
+    """The person has an appraiser on the roster, to agree their objectives."""
+    appraiser = people.get(person.appraiser_id) if person.appraiser_id is not None else None
+    return appraiser is not None and appraiser.active
 
 
 def _first_working_day(calendar: SchoolCalendar, day: date) -> date:
@@ -109,7 +115,9 @@ def _unwritten(
     state: _Year,
     staff: list[RosterEntry],
 ) -> None:
-    """From 1 October until the first review, to each person with no objectives yet."""
+    """From 1 October until the first review, to each person with no objectives yet who has
+    an appraiser on the roster to agree them (someone without one, a trust leader or a
+    governor, may write them, but nobody here agrees them, so nothing chases them)."""
     start = _first_working_day(calendar, rules.write_reminder_from(state.year))
     if not start <= state.today < _mid_opens(framework, state.year):
         return
@@ -158,7 +166,8 @@ def _unagreed(
                     "checkpoint": window.checkpoint.name,
                     "written": [mention(p) for p in written[:SHOWN]],
                     "unwritten": [mention(p) for p in unwritten[:SHOWN]],
-                    "more": max(0, len(written) - SHOWN) + max(0, len(unwritten) - SHOWN),
+                    "more_written": max(0, len(written) - SHOWN),
+                    "more_unwritten": max(0, len(unwritten) - SHOWN),
                 },
                 optional=False,
             )

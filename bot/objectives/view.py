@@ -16,10 +16,9 @@ from bot.core.framework_parts import LeadershipObjective
 from bot.core.people import mention, on_roster
 from bot.core.visibility import can_see
 from bot.feedback.rules import standard_set_for
-from bot.ladder.grid import TARGET_CHECKPOINT
+from bot.ladder.grid import target_level
 from bot.objectives import rules
 from storage.db import Database
-from storage.ladder import sheets_of
 from storage.models import FeedbackContext, Objective, ObjectiveReview, ObjectiveSet, Staff
 from storage.objectives import objective_set_by_id, objective_set_of, objectives_in, reviews_in
 from storage.staff import staff_by_ids
@@ -221,19 +220,8 @@ def shape(
 
 
 def target_of(session: Session, person: Staff, year: str, found: ObjectiveSet | None) -> int | None:
-    """Objective 3's target is the September sheet's target when that sheet has one."""
-    assert person.id is not None
-    sheet = next(
-        (
-            s
-            for s in sheets_of(session=session, staff_id=person.id)
-            if s.academic_year == year and s.checkpoint == TARGET_CHECKPOINT
-        ),
-        None,
-    )
-    if sheet is not None and sheet.target_level is not None:
-        return sheet.target_level
-    return found.target_level if found else None
+    """Objective 3's target: the one value the September sheet shares (bot.ladder.grid)."""
+    return target_level(session, person, year)
 
 
 def _review_at(

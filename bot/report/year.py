@@ -120,6 +120,16 @@ def shown_to(viewer: Staff, subject: Staff) -> None:
         raise NotAllowed(problem("report.private"))
 
 
+def check_may_see(*, db: Database, viewer: Staff, subject_slack_id: str) -> None:
+    """Refuse before anything is promised: the same checks as `report_seen_by`, without
+    making the report (NotAllowed or InvalidInput)."""
+    with db.read_session() as session:
+        subject = on_roster(session, subject_slack_id)
+        if subject is None:
+            raise invalid("person", "people.unknown", slack_id=subject_slack_id)
+        shown_to(viewer, subject)
+
+
 def report_seen_by(
     *,
     db: Database,
