@@ -359,3 +359,34 @@ def test_agreeing_in_a_record_shows_the_record_agreed(slack, fake_slack, deps, c
     assert ":handshake: Agreed by <@UAMIR> on 21 September 2026." in shown(update.params["view"])
     agreed = [m for m in fake_slack.messages_to("UALICE") if "agreed your objectives" in m["text"]]
     assert len(agreed) == 1
+
+
+@pytest.mark.parametrize(
+    ("submitted", "confirmed", "next_step"),
+    [
+        (False, False, "Next: evaluate it with your appraiser."),
+        (True, False, "Next: your appraiser has your evaluation to confirm."),
+        (True, True, "Next: move on to stage 6 (Share): your evaluation is confirmed."),
+    ],
+)
+def test_the_star_projects_next_step_follows_its_evaluation(
+    slack, fake_slack, deps, clock, submitted, confirmed, next_step
+):
+    from datetime import date, timedelta
+
+    from sqlalchemy import text as sql
+
+    from tests.factories import start_star_project
+
+    start_star_project(deps, "UBOB", date(2026, 9, 14), date(2027, 3, 26), clock.now)
+    with deps.db.session() as session:
+        session.execute(
+            sql(
+                "UPDATE star_project SET stage = 5, evaluation_submitted_at = :s, evaluated_at = :c"
+            ),
+            {
+                "s": clock.now - timedelta(days=2) if submitted else None,
+                "c": clock.now - timedelta(days=1) if confirmed else None,
+            },
+        )
+    assert next_step in shown(open_home(slack, fake_slack, "UBOB"))

@@ -158,3 +158,9 @@ def test_praise_nudge_once_a_half_term_about_appraisees_nobody_commended(deps, s
     due = nudges(deps, date(2026, 10, 20), "praise")
     assert due["nudge:praise:2026-09-01:2"].context["unpraised"] == ["<@UBOB>"]
     assert nudges(deps, date(2026, 11, 2), "praise") == {}  # the next half-term has begun
+
+
+def test_the_praise_nudge_names_the_half_terms_first_school_day(deps):
+    # Half term ended on Friday 30 October 2026: the half-term began on Monday 2 November.
+    due = nudges(deps, date(2026, 12, 14), "praise")
+    assert {n.context["since"] for n in due.values()} == {date(2026, 11, 2)}

@@ -246,10 +246,16 @@ def _praise(
                 f"nudge:praise:{started.isoformat()}:{appraiser_id}",
                 "objectives_nudge_praise",
                 {
-                    "since": started,
+                    "since": _first_working_day(calendar, started),  # not the Saturday after
                     "holiday": holiday.name,
                     "unpraised": [mention(p) for p in unpraised[:SHOWN]],
                     "more": max(0, len(unpraised) - SHOWN),
                 },
                 optional=True,
             )
+
+
+def _first_working_day(calendar: SchoolCalendar, day: date) -> date:
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
