@@ -132,3 +132,19 @@ MACHINERY = ("handled_request",)
 def record_counts(db: Any) -> dict[str, int]:
     """Rows in each table that holds records, the request-id table left out."""
     return {t: n for t, n in db.row_counts().items() if t not in MACHINERY}
+
+
+def posted(
+    fake_slack: FakeSlack, key_prefix: str, channel: str | None = None
+) -> list[dict[str, Any]]:
+    """Messages Slack accepted whose outbox key starts with `key_prefix` (to `channel`):
+    what one feature sent, whatever reminders a running scheduler sent beside it (a
+    `serve` process ticks on the real clock, so in working hours it sends them too)."""
+    return [
+        call.params
+        for call in fake_slack.accepted()
+        if str(
+            ((call.params.get("metadata") or {}).get("event_payload") or {}).get("key", "")
+        ).startswith(key_prefix)
+        and (channel is None or call.params.get("channel") == channel)
+    ]

@@ -222,7 +222,14 @@ def _announcements(fake_slack) -> list[dict[str, object]]:
 
 
 def _commendation_dms(fake_slack) -> list[dict[str, object]]:
-    return [m for m in _delivered(fake_slack) if m["text"] != "Hi"]
+    """Not the reminders the schedulers send on the real clock in working hours."""
+    return [m for m in _delivered(fake_slack) if _key(m).startswith("commend:")]
+
+
+def _key(message: dict[str, object]) -> str:
+    metadata = message.get("metadata") or {}
+    assert isinstance(metadata, dict)
+    return str((metadata.get("event_payload") or {}).get("key", ""))
 
 
 def _sent_by(database: Database) -> Counter[int]:

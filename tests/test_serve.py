@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import httpx2 as httpx
 import pytest
 
+from tests.acting import posted
 from tests.slack_requests import SIGNING_SECRET, command_payload, signed_headers
 
 ROSTER = (
@@ -62,9 +63,9 @@ def _staffroom(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
 class Serving:
     """`staffroom serve` as a process, its output collected line by line as it comes."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *flags: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve"],
+            [sys.executable, "-m", "bot.cli", "serve", *flags],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -166,13 +167,13 @@ def test_commend_through_a_running_server(server, admin_env, fake_slack):
 
     assert response.status_code == 200
     assert elapsed < 3
-    _until(lambda: len(fake_slack.calls_to("chat.postMessage")) == 3, 10, "three messages")
-    assert (
-        fake_slack.messages_to("UBOB")[0]["text"]
-        == "<@UALICE> commended you: thanks for covering my duty"
-    )
-    assert fake_slack.messages_to("UAMIR")[0]["text"].startswith("<@UALICE> commended <@UBOB>")
-    assert fake_slack.messages_to("UALICE")[0]["text"].startswith("You commended <@UBOB>")
+    _until(lambda: len(posted(fake_slack, "commend:")) == 3, 10, "three messages")
+    (to_bob,) = posted(fake_slack, "commend:", "UBOB")
+    assert to_bob["text"] == "<@UALICE> commended you: thanks for covering my duty"
+    (to_amir,) = posted(fake_slack, "commend:", "UAMIR")
+    assert to_amir["text"].startswith("<@UALICE> commended <@UBOB>")
+    (to_alice,) = posted(fake_slack, "commend:", "UALICE")
+    assert to_alice["text"].startswith("You commended <@UBOB>")
 
     exported = _staffroom(admin_env, "export", "--email", "bob@saltash.sch.uk")
     assert exported.returncode == 0, exported.stderr
@@ -318,7 +319,7 @@ def test_json_logs_are_one_object_a_line_without_tokens_or_words(admin_env, fake
             )
         )
         httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body), timeout=5)
-        _until(lambda: len(fake_slack.accepted()) == 3, 10, "three messages")
+        _until(lambda: len(posted(fake_slack, "commend:")) == 3, 10, "three messages")
     finally:
         serving.stop()
     entries = [json.loads(line) for line in serving.lines]

@@ -253,9 +253,3 @@ def _praise(
                 },
                 optional=True,
             )
-
-
-def _first_working_day(calendar: SchoolCalendar, day: date) -> date:
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
