@@ -352,6 +352,8 @@ class _Kept:
 
 
 def _about_someone_else(session: Session, message: OutboxMessage, person: Staff) -> bool:
+    if not message.payload:  # sent or dropped: no words to withhold, nothing to look up
+        return False
     record = record_of_key(session, message.key)
     return record is not None and record[0].id != person.id
 

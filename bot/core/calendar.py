@@ -92,6 +92,12 @@ class SchoolCalendar:
             day.weekday() < 5 and not self.is_bank_holiday(day) and not self.is_school_holiday(day)
         )
 
+    def first_working_day(self, day: date) -> date:
+        """`day` if it is a working day, else the next one."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
     def in_working_hours(self, now: datetime) -> bool:
         """A working day, between the trust's working hours (local time)."""
         local = now.astimezone(self.framework.zone)
@@ -105,9 +111,7 @@ class SchoolCalendar:
         local = now.astimezone(self.framework.zone)
         day = local.date()
         if not self.is_working_day(day) or local.time() >= self.framework.working_hours.end:
-            day += timedelta(days=1)
-            while not self.is_working_day(day):
-                day += timedelta(days=1)
+            day = self.first_working_day(day + timedelta(days=1))
         start = datetime.combine(day, self.framework.working_hours.start, self.framework.zone)
         return start.astimezone(now.tzinfo)
 

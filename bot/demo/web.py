@@ -217,8 +217,6 @@ def _move_clock(demo: Demo, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _next_morning(demo: Demo, now: datetime) -> datetime:
-    day = now.date() + timedelta(days=1)
-    while not demo.calendar.is_working_day(day):
-        day += timedelta(days=1)
+    day = demo.calendar.first_working_day(now.date() + timedelta(days=1))
     start = demo.framework.working_hours.start
     return datetime.combine(day, start, demo.framework.zone) + timedelta(minutes=30)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.core.people import mention
 from bot.ladder.windows import Window
-from bot.nudges.moment import Due, DueContext, add, first_working_day
+from bot.nudges.moment import Due, DueContext, add
 from storage.staff import RosterEntry
 
 CLOSING_NOTICE = timedelta(days=7)
@@ -25,7 +25,7 @@ def checkpoint_opening(context: DueContext, due: Due) -> None:
     """To each person without a sheet, from the window's first working day while it is open."""
     today = context.today
     for window in context.windows:
-        if today <= window.closes and today >= first_working_day(context.calendar, window.opens):
+        if today <= window.closes and today >= context.calendar.first_working_day(window.opens):
             for person in context.missing(window):
                 add(
                     due,
@@ -61,11 +61,11 @@ def appraisee_lists(context: DueContext, due: Due) -> None:
         is_open = today <= window.closes
         if is_open:
             monday = today - timedelta(days=today.weekday())
-            if today < first_working_day(context.calendar, max(monday, window.opens)):
+            if today < context.calendar.first_working_day(max(monday, window.opens)):
                 continue
             week = f"week-{monday.isoformat()}"
         else:
-            if today < first_working_day(context.calendar, window.closes + timedelta(days=1)):
+            if today < context.calendar.first_working_day(window.closes + timedelta(days=1)):
                 continue
             week = "closed"
         by_appraiser: dict[int, list[RosterEntry]] = {}

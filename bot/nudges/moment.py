@@ -92,12 +92,6 @@ def kind_prefix(key: str) -> str | None:
     return key.split(":", 2)[1]
 
 
-def first_working_day(calendar: SchoolCalendar, day: date) -> date:
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
 def add(
     due: Due,
     person: RosterEntry | None,

@@ -97,12 +97,6 @@ def _appraised(person: RosterEntry, people: Mapping[int, RosterEntry]) -> bool:
     return appraiser is not None and appraiser.active
 
 
-def _first_working_day(calendar: SchoolCalendar, day: date) -> date:
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
 def _mid_opens(framework: Framework, year: AcademicYear) -> date:
     windows = rules.review_windows(framework, year)
     return windows[0].opens if windows else year.ends
@@ -118,7 +112,7 @@ def _unwritten(
     """From 1 October until the first review, to each person with no objectives yet who has
     an appraiser on the roster to agree them (someone without one, a trust leader or a
     governor, may write them, but nobody here agrees them, so nothing chases them)."""
-    start = _first_working_day(calendar, rules.write_reminder_from(state.year))
+    start = calendar.first_working_day(rules.write_reminder_from(state.year))
     if not start <= state.today < _mid_opens(framework, state.year):
         return
     closes = rules.agreement_window(framework, state.year).closes
@@ -149,7 +143,7 @@ def _unagreed(
     whose appraisees' objectives are not agreed: those written (theirs to agree) and
     those not written yet."""
     window = rules.agreement_window(framework, state.year)
-    start = _first_working_day(calendar, window.closes + timedelta(days=1))
+    start = calendar.first_working_day(window.closes + timedelta(days=1))
     if not start <= state.today < _mid_opens(framework, state.year):
         return
     for appraiser_id, team in teams.items():
@@ -184,7 +178,7 @@ def _reviews(
     """While a review checkpoint is open, to each appraiser with agreed objectives not yet
     reviewed at it: when it opens, and a week before it closes."""
     today, key = state.today, window.checkpoint.key
-    if not _first_working_day(calendar, window.opens) <= today <= window.closes:
+    if not calendar.first_working_day(window.opens) <= today <= window.closes:
         return
     moments = ["open"] + (["closing"] if today >= window.closes - CLOSING_NOTICE else [])
     for appraiser_id, team in teams.items():
@@ -246,7 +240,7 @@ def _praise(
                 f"nudge:praise:{started.isoformat()}:{appraiser_id}",
                 "objectives_nudge_praise",
                 {
-                    "since": _first_working_day(calendar, started),  # not the Saturday after
+                    "since": calendar.first_working_day(started),  # not the Saturday after
                     "holiday": holiday.name,
                     "unpraised": [mention(p) for p in unpraised[:SHOWN]],
                     "more": max(0, len(unpraised) - SHOWN),
